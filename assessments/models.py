@@ -1,0 +1,134 @@
+"""Periods, recorded indicator values with history, stored evaluations, recognitions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", _("Year")
+
+
+class Period(models.Model):
+    """A reporting period; values are "as of" its as_of date, the date evaluations use."""
+
+    code = models.SlugField(max_length=16, unique=True)
+    kind = models.CharField(max_length=8, choices=PeriodKind.choices, default=PeriodKind.YEAR)
+    name = models.CharField(max_length=100)
+    start = models.DateField()
+    end = models.DateField()
+    as_of = models.DateField()
+
+    class Meta:
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+
+class IndicatorValue(models.Model):
+    """One recorded value. A correction adds a row and marks the old one not current;
+    nothing is ever overwritten. Written only by assessments.services.record_values."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="values")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
+    # Indicator code within the criteria family (shared by its NTM and advanced sets).
+    family = models.SlugField(max_length=64)
+    indicator = models.CharField(max_length=32)
+    number = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    boolean = models.BooleanField(null=True, blank=True)
+    is_current = models.BooleanField(default=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=300, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit", "period", "indicator", "-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "family", "indicator"],
+                condition=Q(is_current=True),
+                name="one_current_value",
+            )
+        ]
+        indexes = [models.Index(fields=["period", "family", "is_current"])]
+
+    @property
+    def value(self):
+        return self.boolean if self.number is None else self.number
+
+
+class Evaluation(models.Model):
+    """The stored result of the engine for a unit, period and criteria set version."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="evaluations")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="evaluations")
+    criteria_set = models.ForeignKey(
+        "criteria.CriteriaSet", on_delete=models.PROTECT, related_name="evaluations"
+    )
+    version = models.ForeignKey(
+        "criteria.CriteriaSetVersion", on_delete=models.PROTECT, related_name="evaluations"
+    )
+    computed_at = models.DateTimeField()
+    criteria_met = models.PositiveSmallIntegerField()
+    criteria_unmet = models.PositiveSmallIntegerField()
+    criteria_missing = models.PositiveSmallIntegerField()
+    criteria_total = models.PositiveSmallIntegerField()
+    all_met = models.BooleanField()
+    # Highest level of the family reached by the unit (same on every set's row), "" if none.
+    level_reached = models.SlugField(max_length=32, blank=True)
+    level_rank = models.PositiveSmallIntegerField(default=0)
+    # {criterion code: "met" | "unmet" | "missing"}; the full engine result is in `result`.
+    criteria_status = models.JSONField()
+    result = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period", "version"], name="one_evaluation_per_version")
+        ]
+        indexes = [models.Index(fields=["period", "criteria_set"])]
+
+
+class Recognition(models.Model):
+    """A decision recognising a unit at a level (legal status, separate from computed status)."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="recognitions")
+    level_code = models.SlugField(max_length=32)
+    family = models.SlugField(max_length=64, blank=True)
+    decision_number = models.CharField(max_length=100)
+    decision_date = models.DateField()
+    issuer = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["unit", "decision_date"]
+
+
+class Revocation(models.Model):
+    recognition = models.OneToOneField(Recognition, on_delete=models.PROTECT, related_name="revocation")
+    decision_number = models.CharField(max_length=100)
+    decision_date = models.DateField()
+    issuer = models.CharField(max_length=200)
+    reason = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )

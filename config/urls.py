@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("dashboard.urls")),
+    path("xa/", include("assessments.urls")),
+    path("tai-khoan/", include("accounts.urls")),
+    path("quan-tri/", admin.site.urls),
+]
