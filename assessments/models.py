@@ -108,6 +108,7 @@ class Recognition(models.Model):
 
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="recognitions")
     level_code = models.SlugField(max_length=32)
+    level_rank = models.PositiveSmallIntegerField(default=1)
     family = models.SlugField(max_length=64, blank=True)
     decision_number = models.CharField(max_length=100)
     decision_date = models.DateField()

@@ -1,1 +1,10 @@
-urlpatterns = []
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+urlpatterns = [
+    path("", views.commune_list, name="list"),
+    path("<str:ref>/", views.commune_detail, name="detail"),
+    path("<str:ref>/nhap/<slug:period_code>/", views.commune_entry, name="entry"),
+]

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "accounts",
+    "audit",
     "units",
     "criteria",
     "assessments",
@@ -59,6 +60,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dashboard.context_processors.site",
             ],
+            "builtins": ["dashboard.templatetags.ntm"],
         },
     },
 ]
@@ -108,8 +110,11 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
-# The province this installation serves (national code of the pre-reform and post-reform maps).
-NTM_PROVINCE_CODE = os.environ.get("NTM_PROVINCE_CODE", "10")
+# The province this installation serves: the pre-reform province codes to load (old Lào Cai 10
+# and old Yên Bái 15 together make new Lào Cai), and the refs of the province units whose
+# communes the pages show (old Lào Cai until 30/6/2025, new Lào Cai from 1/7/2025).
+NTM_LOAD_PROVINCES = env_list("NTM_LOAD_PROVINCES", ["10", "15"])
+NTM_PROVINCE_REFS = os.environ.get("NTM_PROVINCE_REFS", "10,15-20250701")
 # True while the installation shows generated demo data (the banner on every page).
 NTM_DEMO = env_bool("NTM_DEMO", True)
 # Folder of criteria set files.

@@ -1,1 +1,8 @@
-urlpatterns = []
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.province, name="province"),
+]

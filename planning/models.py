@@ -11,6 +11,10 @@ class Phase(models.Model):
     family = models.SlugField(max_length=64, help_text="criteria family the phase is measured with")
     source = models.CharField(max_length=300, blank=True)
     illustrative = models.BooleanField(default=False)
+    # Province-wide targets for the end of the phase.
+    target_min_criteria = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_avg_criteria = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    target_source = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["start_year"]

@@ -1,0 +1,202 @@
+"""Read models for the pages: a constant number of queries whatever the number of communes."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from assessments.catalog import base_set, family_on
+from assessments.models import Evaluation, IndicatorValue, Period, Recognition
+from criteria import engine
+from criteria.queries import current_catalog
+from units.models import AttributeName, Unit, UnitAttribute, UnitKind
+
+
+def province_on(day: datetime.date) -> Unit | None:
+    refs = [r.strip() for r in settings.NTM_PROVINCE_REFS.split(",") if r.strip()]
+    return Unit.objects.valid_on(day).filter(kind=UnitKind.PROVINCE, ref__in=refs).first()
+
+
+def programme_communes(day: datetime.date, province: Unit | None = None) -> QuerySet[Unit]:
+    """Communes (xã) of the province that take part in the programme on the day."""
+    province = province or province_on(day)
+    if province is None:
+        return Unit.objects.none()
+    in_programme = UnitAttribute.objects.valid_on(day).filter(
+        unit=OuterRef("pk"), name=AttributeName.IN_PROGRAMME, value="1"
+    )
+    return (
+        Unit.objects.valid_on(day)
+        .under(province)
+        .filter(kind=UnitKind.COMMUNE)
+        .filter(Exists(in_programme))
+        .select_related("parent")
+    )
+
+
+def active_recognition_q(day: datetime.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}decision_date__lte": day}) & (
+        Q(**{f"{prefix}revocation__isnull": True})
+        | Q(**{f"{prefix}revocation__decision_date__gt": day})
+    )
+
+
+def recognitions_on(unit_ids, day: datetime.date) -> dict[int, Recognition]:
+    """The highest recognition in force on the day, per unit (one query)."""
+    best: dict[int, Recognition] = {}
+    for rec in Recognition.objects.filter(unit_id__in=unit_ids).filter(active_recognition_q(day)):
+        current = best.get(rec.unit_id)
+        if current is None or rec.level_rank > current.level_rank:
+            best[rec.unit_id] = rec
+    return best
+
+
+def latest_period() -> Period | None:
+    return Period.objects.filter(evaluations__isnull=False).order_by("-start").distinct().first()
+
+
+@dataclass
+class CommuneStatus:
+    unit: Unit
+    criteria_met: int | None
+    criteria_unmet: int | None
+    criteria_missing: int | None
+    criteria_total: int | None
+    level_reached: str
+    criteria_status: dict
+    recognition: Recognition | None
+    revocation: engine.RevocationCheck | None = None
+
+    @property
+    def recognised(self) -> bool:
+        return self.recognition is not None
+
+    @property
+    def failing(self) -> list[str]:
+        return [code for code, status in self.criteria_status.items() if status == "unmet"]
+
+    @property
+    def at_risk(self) -> bool:
+        """Recognised but failing at least one criterion now."""
+        return self.recognised and bool(self.criteria_unmet)
+
+    @property
+    def revocable(self) -> bool:
+        return self.revocation is not None and self.revocation.rule_met
+
+    @property
+    def meets_but_unrecognised(self) -> bool:
+        return not self.recognised and bool(self.level_reached)
+
+
+@dataclass
+class PeriodContext:
+    period: Period
+    family: str | None
+    base_set: object | None
+    spec: object | None
+    level_names: dict[str, str] = field(default_factory=dict)
+    level_ranks: dict[str, int] = field(default_factory=dict)
+    key_criteria: list[str] = field(default_factory=list)
+
+
+def period_context(period: Period) -> PeriodContext:
+    family = family_on(period.as_of)
+    if family is None:
+        return PeriodContext(period, None, None, None)
+    catalog = current_catalog(family)
+    base = base_set(family)
+    spec = catalog.get(base.code) if base else None
+    ctx = PeriodContext(period, family, base, spec)
+    for s in sorted(catalog.values(), key=lambda s: s.level.rank):
+        ctx.level_names[s.level.code] = s.level.name
+        ctx.level_ranks[s.level.code] = s.level.rank
+    if spec is not None and spec.revocation is not None:
+        ctx.key_criteria = list(spec.revocation.key_criteria)
+    return ctx
+
+
+def commune_statuses(ctx: PeriodContext, units: list[Unit]) -> list[CommuneStatus]:
+    """Status of each unit for the period: two queries for any number of units."""
+    unit_ids = [u.pk for u in units]
+    evaluations = {}
+    if ctx.base_set is not None:
+        evaluations = {
+            row["unit_id"]: row
+            for row in Evaluation.objects.filter(
+                unit_id__in=unit_ids, period=ctx.period, version=ctx.base_set.current_version_id
+            ).values(
+                "unit_id",
+                "criteria_met",
+                "criteria_unmet",
+                "criteria_missing",
+                "criteria_total",
+                "level_reached",
+                "criteria_status",
+            )
+        }
+    recognitions = recognitions_on(unit_ids, ctx.period.as_of)
+    statuses = []
+    for unit in units:
+        row = evaluations.get(unit.pk, {})
+        status = CommuneStatus(
+            unit=unit,
+            criteria_met=row.get("criteria_met"),
+            criteria_unmet=row.get("criteria_unmet"),
+            criteria_missing=row.get("criteria_missing"),
+            criteria_total=row.get("criteria_total"),
+            level_reached=row.get("level_reached", ""),
+            criteria_status=row.get("criteria_status") or {},
+            recognition=recognitions.get(unit.pk),
+        )
+        if status.recognised and row:
+            status.revocation = engine.revocation_check_counts(
+                unmet_codes=status.failing,
+                total=status.criteria_total or 0,
+                key_criteria=ctx.key_criteria,
+            )
+        statuses.append(status)
+    return statuses
+
+
+def value_history(unit: Unit) -> QuerySet[IndicatorValue]:
+    return (
+        IndicatorValue.objects.filter(unit=unit)
+        .select_related("period", "recorded_by")
+        .order_by("-period__start", "indicator", "-recorded_at", "-id")
+    )
+
+
+def annotated_communes(ctx: PeriodContext, province: Unit | None = None) -> QuerySet[Unit]:
+    """Programme communes with their base-set evaluation and recognised rank as columns, so
+    lists can filter, sort and paginate in the database."""
+    from django.db.models import IntegerField, Subquery
+    from django.db.models.functions import Coalesce
+
+    qs = programme_communes(ctx.period.as_of, province)
+    if ctx.base_set is None:
+        return qs.none()
+    evaluation = Evaluation.objects.filter(
+        unit=OuterRef("pk"), period=ctx.period, version=ctx.base_set.current_version_id
+    )
+    rank = (
+        Recognition.objects.filter(unit=OuterRef("pk"))
+        .filter(active_recognition_q(ctx.period.as_of))
+        .order_by("-level_rank")
+        .values("level_rank")[:1]
+    )
+    return qs.annotate(
+        criteria_met=Subquery(evaluation.values("criteria_met")[:1]),
+        criteria_unmet=Subquery(evaluation.values("criteria_unmet")[:1]),
+        level_rank_reached=Coalesce(Subquery(evaluation.values("level_rank")[:1]), 0),
+        recognised_rank=Coalesce(Subquery(rank, output_field=IntegerField()), 0),
+    )
+
+
+def districts_of(province: Unit | None, day: datetime.date) -> QuerySet[Unit]:
+    if province is None:
+        return Unit.objects.none()
+    return Unit.objects.valid_on(day).filter(parent=province, kind=UnitKind.DISTRICT).order_by("name")

@@ -1,0 +1,335 @@
+"""Every write of indicator values, evaluations and recognitions.
+
+Nothing else writes IndicatorValue, Evaluation, Recognition or Revocation: views, imports and the
+demo generator all call these functions, which own the transaction and the audit record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.catalog import family_indicators, family_on
+from assessments.models import Evaluation, IndicatorValue, Period, Recognition, Revocation
+from assessments.values import ValueError_, is_blank, parse_indicator_value
+from audit import services as audit
+from criteria import engine
+from criteria.queries import catalog_versions, current_catalog
+from units.models import AttributeName, Unit
+from units.queries import attributes_on
+
+
+class BatchRejected(Exception):
+    """A batch of values with at least one problem; nothing of it was written."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{code}: {msg}" for code, msg in errors.items()))
+
+
+@dataclass
+class RecordResult:
+    created: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+    evaluation: Evaluation | None = None
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _as_json(value) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
+def _same(stored: IndicatorValue, value) -> bool:
+    if isinstance(value, bool):
+        return stored.boolean is value and stored.number is None
+    return stored.number is not None and Decimal(stored.number) == value
+
+
+def validate_batch(family: str, raw_values: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed values for the non-blank entries; BatchRejected with every problem otherwise."""
+    indicators = {info.code: info for info in family_indicators(family)}
+    errors: dict[str, str] = {}
+    typed: dict[str, Any] = {}
+    for code, raw in raw_values.items():
+        info = indicators.get(code)
+        if info is None:
+            errors[code] = _("unknown indicator “%(code)s” in the criteria set") % {"code": code}
+            continue
+        if is_blank(raw):
+            continue
+        try:
+            typed[code] = parse_indicator_value(info.spec, raw)
+        except ValueError_ as exc:
+            errors[code] = _("indicator %(label)s (%(name)s): %(reason)s") % {
+                "label": info.label,
+                "name": info.name,
+                "reason": exc,
+            }
+    if errors:
+        raise BatchRejected(errors)
+    return typed
+
+
+def record_values(
+    unit: Unit,
+    period: Period,
+    raw_values: Mapping[str, Any],
+    *,
+    user=None,
+    source: str = "",
+    reason: str = "",
+    ip_address: str | None = None,
+    at: datetime.datetime | None = None,
+    evaluate: bool = True,
+) -> RecordResult:
+    """Record a batch of values for one unit and period, in one transaction.
+
+    A bad value anywhere rejects the whole batch. A value equal to the stored one changes nothing;
+    a different one supersedes it (the old row stays, marked not current) and needs a reason. The
+    unit's evaluation is recomputed in the same transaction.
+    """
+    family = family_on(period.as_of)
+    if family is None:
+        raise BatchRejected({"": _("No criteria set is in force on %(day)s.") % {"day": period.as_of}})
+    typed = validate_batch(family, raw_values)
+    at = at or timezone.now()
+    result = RecordResult()
+    with transaction.atomic():
+        existing = {
+            v.indicator: v
+            for v in IndicatorValue.objects.select_for_update().filter(
+                unit=unit, period=period, family=family, is_current=True, indicator__in=list(typed)
+            )
+        }
+        missing_reason = [c for c, v in typed.items() if c in existing and not _same(existing[c], v)]
+        if missing_reason and not reason.strip():
+            raise BatchRejected(
+                {
+                    code: _("a reason is required to correct a value already recorded")
+                    for code in missing_reason
+                }
+            )
+        to_create = []
+        for code, value in typed.items():
+            old = existing.get(code)
+            if old is not None and _same(old, value):
+                result.unchanged += 1
+                continue
+            if old is not None:
+                old.is_current = False
+                old.save(update_fields=["is_current"])
+                result.corrected += 1
+            else:
+                result.created += 1
+            to_create.append(
+                IndicatorValue(
+                    unit=unit,
+                    period=period,
+                    family=family,
+                    indicator=code,
+                    number=None if isinstance(value, bool) else value,
+                    boolean=value if isinstance(value, bool) else None,
+                    is_current=True,
+                    supersedes=old,
+                    recorded_at=at,
+                    recorded_by=user if getattr(user, "is_authenticated", False) else None,
+                    source=source,
+                    reason=reason if old is not None else "",
+                )
+            )
+            result.changes.append(
+                {
+                    "indicator": code,
+                    "before": None if old is None else _as_json(old.value),
+                    "after": _as_json(value),
+                }
+            )
+        IndicatorValue.objects.bulk_create(to_create)
+        if result.changes:
+            audit.record(
+                action="values.record",
+                object_type="unit_period_values",
+                object_id=f"{unit.ref}/{period.code}",
+                user=user,
+                unit=unit,
+                before={c["indicator"]: c["before"] for c in result.changes},
+                after={c["indicator"]: c["after"] for c in result.changes},
+                reason=reason,
+                ip_address=ip_address,
+            )
+        if evaluate and (result.changes or not Evaluation.objects.filter(unit=unit, period=period).exists()):
+            evaluations = evaluate_units([unit], period)
+            result.evaluation = evaluations.get(unit.pk)
+    return result
+
+
+def _threshold_key_name(spec) -> str:
+    return AttributeName.GROUP if spec.threshold_by == "group" else AttributeName.REGION
+
+
+@transaction.atomic
+def evaluate_units(units: Iterable[Unit], period: Period, *, at=None) -> dict[int, Evaluation]:
+    """Evaluate units for a period against every set of the family in force; store the results.
+
+    Returns the base set's evaluation per unit id. A constant number of queries whatever the
+    number of units.
+    """
+    units = list(units)
+    family = family_on(period.as_of)
+    if family is None or not units:
+        return {}
+    catalog = current_catalog(family)
+    versions = catalog_versions(family)
+    base_code = min(catalog, key=lambda code: catalog[code].level.rank)
+    attribute = _threshold_key_name(catalog[base_code])
+    unit_ids = [u.pk for u in units]
+    keys = attributes_on(unit_ids, attribute, period.as_of)
+    values: dict[int, dict[str, Any]] = {uid: {} for uid in unit_ids}
+    for unit_id, code, number, boolean in IndicatorValue.objects.filter(
+        unit_id__in=unit_ids, period=period, family=family, is_current=True
+    ).values_list("unit_id", "indicator", "number", "boolean"):
+        values[unit_id][code] = boolean if number is None else number
+    on_date = period.as_of
+    results = engine.evaluate_batch(
+        catalog,
+        family,
+        ((uid, engine.Context(key=keys.get(uid, ""), on_date=on_date), values[uid]) for uid in unit_ids),
+    )
+    at = at or timezone.now()
+    version_ids = [v.pk for v in versions.values()]
+    Evaluation.objects.filter(unit_id__in=unit_ids, period=period, version_id__in=version_ids).delete()
+    rows = []
+    for uid in unit_ids:
+        fam = results[uid]
+        for set_code, set_result in fam.results.items():
+            version = versions[set_code]
+            rows.append(
+                Evaluation(
+                    unit_id=uid,
+                    period=period,
+                    criteria_set_id=version.criteria_set_id,
+                    version=version,
+                    computed_at=at,
+                    criteria_met=set_result.criteria_met,
+                    criteria_unmet=set_result.criteria_unmet,
+                    criteria_missing=set_result.criteria_missing,
+                    criteria_total=set_result.criteria_total,
+                    all_met=set_result.all_met,
+                    level_reached=fam.highest_level or "",
+                    level_rank=fam.highest_rank or 0,
+                    criteria_status={c.code: c.status for c in set_result.criteria},
+                    result=set_result.to_dict(),
+                )
+            )
+    created = Evaluation.objects.bulk_create(rows)
+    base_version = versions[base_code].pk
+    return {e.unit_id: e for e in created if e.version_id == base_version}
+
+
+def ensure_period(year: int, *, as_of: datetime.date | None = None, name: str | None = None) -> Period:
+    start = datetime.date(year, 1, 1)
+    end = datetime.date(year, 12, 31)
+    period, _created = Period.objects.get_or_create(
+        code=str(year),
+        defaults={
+            "name": name or _("Year %(year)s") % {"year": year},
+            "start": start,
+            "end": end,
+            "as_of": as_of or end,
+        },
+    )
+    return period
+
+
+@transaction.atomic
+def record_recognition(
+    unit: Unit,
+    *,
+    level_code: str,
+    level_rank: int,
+    family: str,
+    decision_number: str,
+    decision_date: datetime.date,
+    issuer: str,
+    note: str = "",
+    user=None,
+    ip_address: str | None = None,
+) -> Recognition:
+    if not decision_number.strip():
+        raise BatchRejected({"decision_number": _("The decision number is required.")})
+    recognition = Recognition.objects.create(
+        unit=unit,
+        level_code=level_code,
+        level_rank=level_rank,
+        family=family,
+        decision_number=decision_number.strip(),
+        decision_date=decision_date,
+        issuer=issuer,
+        note=note,
+        recorded_at=timezone.now(),
+        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    audit.record(
+        action="recognition.create",
+        object_type="recognition",
+        object_id=recognition.pk,
+        user=user,
+        unit=unit,
+        after={
+            "level": level_code,
+            "decision_number": recognition.decision_number,
+            "decision_date": decision_date.isoformat(),
+            "issuer": issuer,
+        },
+        ip_address=ip_address,
+    )
+    return recognition
+
+
+@transaction.atomic
+def record_revocation(
+    recognition: Recognition,
+    *,
+    decision_number: str,
+    decision_date: datetime.date,
+    issuer: str,
+    reason: str = "",
+    user=None,
+    ip_address: str | None = None,
+) -> Revocation:
+    if hasattr(recognition, "revocation"):
+        raise BatchRejected({"recognition": _("This recognition has already been revoked.")})
+    if decision_date < recognition.decision_date:
+        raise BatchRejected(
+            {"decision_date": _("A revocation cannot be dated before the recognition it revokes.")}
+        )
+    revocation = Revocation.objects.create(
+        recognition=recognition,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        issuer=issuer,
+        reason=reason,
+        recorded_at=timezone.now(),
+        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    audit.record(
+        action="recognition.revoke",
+        object_type="recognition",
+        object_id=recognition.pk,
+        user=user,
+        unit=recognition.unit,
+        after={"decision_number": decision_number, "decision_date": decision_date.isoformat()},
+        reason=reason,
+        ip_address=ip_address,
+    )
+    return revocation

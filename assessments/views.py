@@ -1,0 +1,150 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.access import can_edit_values, commune_for_user
+from assessments import queries, services
+from assessments.catalog import family_indicators
+from assessments.forms import ValuesForm
+from assessments.models import Evaluation, IndicatorValue, Period
+from criteria import engine
+from dashboard.views import selected_period
+
+SORTS = {
+    "ten": ("name",),
+    "-tc": (F("criteria_met").desc(nulls_last=True), "name"),
+    "tc": (F("criteria_met").asc(nulls_last=True), "name"),
+    "huyen": ("parent__name", "name"),
+}
+PAGE_SIZE = 25
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def commune_list(request):
+    period = selected_period(request)
+    if period is None:
+        return render(request, "assessments/commune_list.html", {"period": None})
+    ctx = queries.period_context(period)
+    province = queries.province_on(period.as_of)
+    qs = queries.annotated_communes(ctx, province)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__icontains=q)
+    district = request.GET.get("huyen", "")
+    if district:
+        qs = qs.filter(parent__ref=district)
+    level = request.GET.get("muc", "")
+    ranks = ctx.level_ranks
+    if level.startswith("cn-") and level[3:] in ranks:
+        qs = qs.filter(recognised_rank__gte=ranks[level[3:]])
+    elif level.startswith("dat-") and level[4:] in ranks:
+        qs = qs.filter(level_rank_reached__gte=ranks[level[4:]])
+    elif level == "chua-cn":
+        qs = qs.filter(recognised_rank=0)
+    tc_min, tc_max = _int(request.GET.get("tc_min")), _int(request.GET.get("tc_max"))
+    if tc_min is not None:
+        qs = qs.filter(criteria_met__gte=tc_min)
+    if tc_max is not None:
+        qs = qs.filter(criteria_met__lte=tc_max)
+    if request.GET.get("rui_ro") == "1":
+        qs = qs.filter(recognised_rank__gt=0, criteria_unmet__gt=0)
+    sort = request.GET.get("sap_xep", "ten")
+    qs = qs.order_by(*SORTS.get(sort, SORTS["ten"]))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    statuses = queries.commune_statuses(ctx, list(page.object_list))
+    params = request.GET.copy()
+    params.pop("trang", None)
+    return render(
+        request,
+        "assessments/commune_list.html",
+        {
+            "period": period,
+            "periods": Period.objects.filter(evaluations__isnull=False).distinct(),
+            "ctx": ctx,
+            "page": page,
+            "statuses": statuses,
+            "districts": queries.districts_of(province, period.as_of),
+            "filters": {"q": q, "huyen": district, "muc": level, "tc_min": tc_min,
+                        "tc_max": tc_max, "rui_ro": request.GET.get("rui_ro"), "sap_xep": sort},
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+@login_required
+def commune_detail(request, ref):
+    unit = commune_for_user(request.user, ref)
+    periods = list(Period.objects.filter(evaluations__unit=unit).distinct())
+    code = request.GET.get("ky")
+    period = next((p for p in periods if p.code == code), periods[-1] if periods else None)
+    context = {"unit": unit, "periods": periods, "period": period,
+               "can_edit": can_edit_values(request.user, unit)}
+    if period is not None:
+        ctx = queries.period_context(period)
+        status = queries.commune_statuses(ctx, [unit])[0]
+        evaluations = list(
+            Evaluation.objects.filter(unit=unit, period=period)
+            .select_related("criteria_set", "version")
+            .order_by("criteria_set__level_rank")
+        )
+        context.update(
+            ctx=ctx,
+            status=status,
+            evaluations=[(e, engine.SetResult.from_dict(e.result)) for e in evaluations],
+        )
+    context["recognitions"] = unit.recognitions.select_related("revocation", "recorded_by").order_by("decision_date")
+    context["history"] = queries.value_history(unit)[:200]
+    context["lineage_from"] = unit.predecessor_links.select_related("predecessor")
+    context["lineage_to"] = unit.successor_links.select_related("successor")
+    return render(request, "assessments/commune_detail.html", context)
+
+
+@login_required
+def commune_entry(request, ref, period_code):
+    unit = commune_for_user(request.user, ref, write=True)
+    period = get_object_or_404(Period, code=period_code)
+    ctx = queries.period_context(period)
+    if ctx.family is None:
+        messages.error(request, _("No criteria set is in force for this period."))
+        return redirect("assessments:detail", ref=unit.ref)
+    indicators = family_indicators(ctx.family)
+    current = {
+        v.indicator: v.value
+        for v in IndicatorValue.objects.current().filter(unit=unit, period=period, family=ctx.family)
+    }
+    form = ValuesForm(request.POST or None, indicators=indicators, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.record_values(
+                unit, period, form.raw_values(), user=request.user,
+                source=form.cleaned_data["source"], reason=form.cleaned_data["reason"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except services.BatchRejected as exc:
+            for code, message in exc.errors.items():
+                target = ValuesForm.field_name(code)
+                if target in form.fields:
+                    form.add_error(target, message)
+                else:
+                    form.add_error(None, message)
+            messages.error(request, _("Nothing was saved: please correct the values marked below."))
+        else:
+            messages.success(
+                request,
+                _("Saved: %(created)s new values, %(corrected)s corrected, %(unchanged)s unchanged.")
+                % {"created": result.created, "corrected": result.corrected, "unchanged": result.unchanged},
+            )
+            return redirect(f"{reverse('assessments:detail', args=[unit.ref])}?ky={period.code}")
+    return render(request, "assessments/commune_entry.html",
+                  {"unit": unit, "period": period, "form": form, "ctx": ctx})

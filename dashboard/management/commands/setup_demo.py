@@ -1,0 +1,53 @@
+"""Everything `make run` needs after migrate: real units, criteria sets, the demo data, a login.
+
+Safe to run again: each step reuses what exists and duplicates nothing.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from accounts.demo import ensure_demo_users
+from assessments import demo
+from criteria.services import sync_sets
+from planning.demo import ensure_demo_plan
+from units.loaders import load_province
+
+
+class Command(BaseCommand):
+    help = "Load the real administrative units and criteria sets, the demo data and demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=demo.SEED)
+        parser.add_argument("--no-demo", action="store_true", help="load reference data only")
+
+    def handle(self, *args, seed, no_demo, **options):
+        started = time.monotonic()
+        for code in settings.NTM_LOAD_PROVINCES:
+            report = load_province(code)
+            self.stdout.write(f"Đơn vị hành chính: {report}")
+        for result in sync_sets(settings.NTM_CRITERIA_DIR):
+            state = "mới" if result.created else "không đổi"
+            self.stdout.write(f"Bộ tiêu chí {result.set.code} v{result.version.number} ({state})")
+        if no_demo:
+            return
+        ensure_demo_plan()
+
+        def progress(done, total):
+            if done % 20 == 0 or done == total:
+                self.stdout.write(f"  dữ liệu minh họa: {done}/{total} xã", ending="\r")
+                self.stdout.flush()
+
+        outcome = demo.generate(seed=seed, progress=progress)
+        self.stdout.write("")
+        if outcome.get("skipped"):
+            self.stdout.write("Dữ liệu minh họa đã có, giữ nguyên.")
+        else:
+            self.stdout.write(
+                f"Dữ liệu minh họa: {outcome['communes']} xã × {outcome['periods']} kỳ "
+                f"({time.monotonic() - started:.1f} giây)."
+            )
+        self.stdout.write(self.style.SUCCESS("Đăng nhập demo (http://127.0.0.1:8000):"))
+        for username, password, _created in ensure_demo_users():
+            self.stdout.write(self.style.SUCCESS(f"  tên đăng nhập: {username}   mật khẩu: {password}"))

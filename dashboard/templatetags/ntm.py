@@ -1,0 +1,19 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# The three states of the engine; "missing" reads "chưa có số liệu", never a pass or a fail.
+STATUS_LABELS = {"met": _("Met"), "unmet": _("Not met"), "missing": _("No data")}
+
+
+@register.filter
+def get_item(mapping, key):
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def status_label(status):
+    return STATUS_LABELS.get(status, status)

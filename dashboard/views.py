@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from assessments.models import Period
+from assessments.queries import latest_period
+from dashboard import charts
+from dashboard.queries import province_dashboard
+
+
+def selected_period(request):
+    code = request.GET.get("ky")
+    if code:
+        return get_object_or_404(Period, code=code)
+    return latest_period()
+
+
+@login_required
+def province(request):
+    period = selected_period(request)
+    context = {"period": period, "periods": Period.objects.filter(evaluations__isnull=False).distinct()}
+    if period is None:
+        return render(request, "dashboard/province.html", context)
+    board = province_dashboard(period)
+    context["board"] = board
+    context["distribution_chart"] = charts.vertical_bars(
+        [(str(n), count, "bar-ok" if n == len(board.distribution) - 1 else "bar")
+         for n, count in board.distribution],
+        title=_("Communes by number of criteria met"),
+    )
+    context["rate_chart"] = charts.horizontal_bars(
+        [
+            (f"{r.code}. {r.name}", float(r.percent), f"{number_format(r.percent, 1)}%",
+             "bar-ok" if r.percent >= 80 else ("bar-warn" if r.percent >= 50 else "bar-bad"))
+            for r in board.rates
+        ],
+        title=_("Pass rate per criterion"),
+    )
+    plan_items = []
+    plan_targets = {}
+    for row in board.plan:
+        if row.year == period.start.year:
+            plan_items.append((row.level_name, row.actual or 0, "bar"))
+            plan_targets[row.level_name] = row.target
+    context["plan_chart"] = charts.vertical_bars(
+        plan_items, title=_("Recognised communes against the phase plan"), width=320, height=200,
+        targets=plan_targets,
+    )
+    context["plan_this_year"] = [row for row in board.plan if row.year == period.start.year]
+    return render(request, "dashboard/province.html", context)
