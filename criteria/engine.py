@@ -182,6 +182,11 @@ class RevocationCheck:
     rule_met: bool
     explanation: str
 
+    @property
+    def percent(self) -> float:
+        """The share of unmet criteria in percent, one decimal."""
+        return round(self.share * 100, 1)
+
 
 def _dump_value(value: Any) -> Any:
     if isinstance(value, Decimal):
@@ -255,7 +260,13 @@ def describe_rule(rule: Rule, labels: Mapping[str, str], top: bool = True) -> st
     else:
         inner = ", ".join(describe_rule(r, labels, False) for r in rule.of)
         text = f"ít nhất {rule.at_least} trong {len(rule.of)}: {inner}"
-    n_children = len(rule.all if isinstance(rule, AllRule) else rule.any if isinstance(rule, AnyRule) else rule.of)
+    n_children = len(
+        rule.all
+        if isinstance(rule, AllRule)
+        else rule.any
+        if isinstance(rule, AnyRule)
+        else rule.of
+    )
     return text if top or n_children == 1 else f"({text})"
 
 
@@ -284,7 +295,9 @@ def _where(spec: CriteriaSetSpec, entry: ThresholdEntry, key: str, year: int) ->
         parts.append(_key_phrase(spec, key))
     if entry.year is not None:
         parts.append(f"năm {year}")
-    return ", ".join(parts) if parts else "áp dụng chung"
+    if parts:
+        return ", ".join(parts)
+    return "chung cho mọi vùng" if spec.threshold_by == "region" else "chung cho mọi nhóm"
 
 
 def _key_phrase(spec: CriteriaSetSpec, key: str) -> str:
@@ -312,7 +325,9 @@ def _resolve(
         return ResolvedThreshold(
             value=entry.value,
             operator=indicator.operator,
-            source=source_text(document.document, article, spec.illustrative, entry.source.verified),
+            source=source_text(
+                document.document, article, spec.illustrative, entry.source.verified
+            ),
             verified=entry.source.verified,
             description=where,
         )
@@ -329,8 +344,8 @@ def _resolve(
     verified = entry.source.verified and base.verified
     factor = format_number(rel.factor * 100) + "%"
     description = (
-        f"{factor} ngưỡng chỉ tiêu {base_indicator.label} của bộ {base_spec.name} "
-        f"({format_value(base.value, base_indicator.unit)}, {base.description})"
+        f"bằng {factor} ngưỡng chỉ tiêu {base_indicator.label} mức {base_spec.level.name}: "
+        f"{format_value(base.value, base_indicator.unit)}, {base.description}"
     )
     return ResolvedThreshold(
         value=base.value * rel.factor,
@@ -427,7 +442,9 @@ class _Evaluator:
         self.catalog = catalog
         self._thresholds: dict[tuple[str, int, str, int], dict[str, ResolvedThreshold | None]] = {}
 
-    def thresholds(self, spec: CriteriaSetSpec, context: Context) -> dict[str, ResolvedThreshold | None]:
+    def thresholds(
+        self, spec: CriteriaSetSpec, context: Context
+    ) -> dict[str, ResolvedThreshold | None]:
         cache_key = (spec.code, id(spec), context.key, context.year)
         selected = self._thresholds.get(cache_key)
         if selected is None:
@@ -464,7 +481,11 @@ class _Evaluator:
             threshold_description=threshold.description if threshold else "",
         )
         if threshold is None:
-            where = _key_phrase(spec, context.key) if spec.has_key(context.key) else f'mã "{context.key}"'
+            where = (
+                _key_phrase(spec, context.key)
+                if spec.has_key(context.key)
+                else f'mã "{context.key}"'
+            )
             result.missing_reason = "no_threshold"
             result.explanation = f"Chưa có ngưỡng áp dụng cho {where}, năm {context.year}"
             if raw is not None:
@@ -491,7 +512,9 @@ class _Evaluator:
                 else f"Chưa đạt: {format_value(value)} (yêu cầu: {format_value(threshold.value)})"
             )
             return result
-        symbol = OPERATOR_SYMBOLS[indicator.operator] if met else NEGATED_SYMBOLS[indicator.operator]
+        symbol = (
+            OPERATOR_SYMBOLS[indicator.operator] if met else NEGATED_SYMBOLS[indicator.operator]
+        )
         result.explanation = (
             f"{STATUS_LABELS[result.status]}: {format_value(value, unit)} {symbol} "
             f"{format_value(threshold.value, unit)} (ngưỡng {threshold.description})"
@@ -499,12 +522,18 @@ class _Evaluator:
         return result
 
     def criterion(
-        self, spec: CriteriaSetSpec, group_code: str, criterion: Criterion,
-        thresholds: Mapping[str, ResolvedThreshold | None], context: Context,
+        self,
+        spec: CriteriaSetSpec,
+        group_code: str,
+        criterion: Criterion,
+        thresholds: Mapping[str, ResolvedThreshold | None],
+        context: Context,
         values: Mapping[str, Any],
     ) -> CriterionResult:
         indicators = [
-            self.indicator(spec, criterion, ind, thresholds[ind.code], context, values.get(ind.code))
+            self.indicator(
+                spec, criterion, ind, thresholds[ind.code], context, values.get(ind.code)
+            )
             for ind in criterion.indicators
         ]
         statuses = {r.code: r.status for r in indicators}
@@ -512,7 +541,9 @@ class _Evaluator:
         labels = {r.code: r.label for r in indicators}
         met = [r.label for r in indicators if r.status == MET]
         unmet = [r.label for r in indicators if r.status == UNMET]
-        no_value = [r.label for r in indicators if r.missing_reason in ("no_value", "invalid_value")]
+        no_value = [
+            r.label for r in indicators if r.missing_reason in ("no_value", "invalid_value")
+        ]
         no_threshold = [r.label for r in indicators if r.missing_reason == "no_threshold"]
         rule_note = ""
         if criterion.rule is not None:
@@ -632,27 +663,41 @@ def revocation_check(set_result: SetResult, key_criteria: Iterable[str]) -> Revo
     """QĐ 18/2022/QĐ-TTg: recognition is revoked when 50% or more of the criteria fail, or 30% to
     under 50% fail including a key criterion (income, environment, defence and security).
     Only "unmet" criteria count as failing; "missing" ones do not."""
+    return revocation_check_counts(
+        unmet_codes=[c.code for c in set_result.criteria if c.status == UNMET],
+        total=set_result.criteria_total,
+        key_criteria=key_criteria,
+        missing=set_result.criteria_missing,
+        names={c.code: c.name for c in set_result.criteria},
+    )
+
+
+def revocation_check_counts(
+    unmet_codes: Iterable[str],
+    total: int,
+    key_criteria: Iterable[str],
+    missing: int = 0,
+    names: Mapping[str, str] | None = None,
+) -> RevocationCheck:
+    """`revocation_check` from stored counts: the codes of the unmet criteria and the total."""
     keys = set(key_criteria)
-    total = set_result.criteria_total
-    unmet_criteria = [c for c in set_result.criteria if c.status == UNMET]
-    unmet = len(unmet_criteria)
-    key_failing = [c.code for c in unmet_criteria if c.code in keys]
+    unmet_list = list(unmet_codes)
+    unmet = len(unmet_list)
+    key_failing = [code for code in unmet_list if code in keys]
     share = Fraction(unmet, total) if total else Fraction(0)
     rule_met = share >= Fraction(1, 2) or (share >= Fraction(3, 10) and bool(key_failing))
-    names = {c.code: c.name for c in set_result.criteria}
+    names = names or {}
     text = f"{unmet}/{total} tiêu chí chưa đạt ({format_share(share)})"
     if key_failing:
         text += ", gồm tiêu chí then chốt " + ", ".join(
-            f"{code} ({names.get(code, code)})" for code in key_failing
+            f"{code} ({names[code]})" if code in names else code for code in key_failing
         )
     if rule_met:
         text += ": thuộc trường hợp thu hồi quyết định công nhận theo QĐ 18/2022/QĐ-TTg"
     else:
         text += ": chưa đến mức thu hồi quyết định công nhận theo QĐ 18/2022/QĐ-TTg"
-    if set_result.criteria_missing:
-        text += (
-            f"; {set_result.criteria_missing} tiêu chí chưa có số liệu, không được tính là chưa đạt"
-        )
+    if missing:
+        text += f"; {missing} tiêu chí chưa có số liệu, không được tính là chưa đạt"
     return RevocationCheck(
         unmet=unmet,
         total=total,

@@ -70,9 +70,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     return loader.construct_mapping(node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _parse_yaml(text: str, name: str) -> Any:
@@ -137,7 +135,12 @@ def _reason(error: dict[str, Any]) -> str:
         return "phải là một danh sách"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return "phải là một bảng (các cặp khóa: giá trị)"
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
+    if kind in (
+        "date_type",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+    ):
         return "phải là ngày dạng YYYY-MM-DD"
     if kind == "greater_than_equal":
         return f"phải lớn hơn hoặc bằng {ctx.get('ge')}"
@@ -196,7 +199,9 @@ def load_file(path: str | Path) -> CriteriaSetSpec:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CriteriaFileError(path.name, "", f"không đọc được tệp: {exc.strerror or exc}") from None
+        raise CriteriaFileError(
+            path.name, "", f"không đọc được tệp: {exc.strerror or exc}"
+        ) from None
     except UnicodeDecodeError:
         raise CriteriaFileError(path.name, "", "tệp phải được lưu bằng mã hóa UTF-8") from None
     return load_text(text, path.name)

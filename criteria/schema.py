@@ -162,14 +162,22 @@ def rule_codes(rule: Rule) -> list[str]:
     """Indicator codes a rule mentions, in order."""
     if isinstance(rule, str):
         return [rule]
-    children = rule.all if isinstance(rule, AllRule) else rule.any if isinstance(rule, AnyRule) else rule.of
+    children = (
+        rule.all
+        if isinstance(rule, AllRule)
+        else rule.any
+        if isinstance(rule, AnyRule)
+        else rule.of
+    )
     codes: list[str] = []
     for child in children:
         codes.extend(rule_codes(child))
     return codes
 
 
-def _rule_code_locs(rule: Rule, loc: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+def _rule_code_locs(
+    rule: Rule, loc: tuple[str | int, ...]
+) -> list[tuple[tuple[str | int, ...], str]]:
     if isinstance(rule, str):
         return [(loc, rule)]
     if isinstance(rule, AllRule):
@@ -220,7 +228,9 @@ class ThresholdEntry(Strict):
     def _keys(cls, value: list[str] | None) -> list[str] | None:
         if value is not None:
             if not value:
-                raise ValueError("danh sách keys không được rỗng (bỏ trường keys nếu áp dụng cho mọi vùng/nhóm)")
+                raise ValueError(
+                    "danh sách keys không được rỗng (bỏ trường keys nếu áp dụng cho mọi vùng/nhóm)"
+                )
             if len(set(value)) != len(value):
                 raise ValueError("danh sách keys có mã trùng lặp")
         return value
@@ -274,12 +284,16 @@ class Indicator(Strict):
             loc = ("thresholds", i)
             if self.type == "bool":
                 if entry.relative is not None or not isinstance(entry.value, bool):
-                    raise SpecError((*loc, "value"), "chỉ tiêu kiểu bool phải có ngưỡng true hoặc false")
+                    raise SpecError(
+                        (*loc, "value"), "chỉ tiêu kiểu bool phải có ngưỡng true hoặc false"
+                    )
             elif entry.value is not None:
                 if isinstance(entry.value, bool):
                     raise SpecError((*loc, "value"), "chỉ tiêu kiểu số phải có ngưỡng là số")
                 if self.type == "integer" and entry.value != entry.value.to_integral_value():
-                    raise SpecError((*loc, "value"), "chỉ tiêu kiểu integer phải có ngưỡng là số nguyên")
+                    raise SpecError(
+                        (*loc, "value"), "chỉ tiêu kiểu integer phải có ngưỡng là số nguyên"
+                    )
         # Two entries that would tie in the selection make the threshold ambiguous.
         for i, a in enumerate(self.thresholds):
             for j in range(i + 1, len(self.thresholds)):
@@ -371,9 +385,7 @@ class CriteriaSetSpec(Strict):
             for c, criterion in enumerate(group.criteria):
                 cloc = ("groups", g, "criteria", c)
                 if criterion.code in criterion_at:
-                    raise SpecError(
-                        (*cloc, "code"), f'mã tiêu chí "{criterion.code}" bị trùng'
-                    )
+                    raise SpecError((*cloc, "code"), f'mã tiêu chí "{criterion.code}" bị trùng')
                 criterion_at[criterion.code] = cloc
                 for i, indicator in enumerate(criterion.indicators):
                     iloc = (*cloc, "indicators", i)
