@@ -648,6 +648,18 @@ def evaluate_family(
     return _Evaluator(catalog).family(family_specs(catalog, family), context, values)
 
 
+def evaluate_sets(
+    catalog: Mapping[str, CriteriaSetSpec],
+    set_codes: Iterable[str],
+    context: Context,
+    values: Mapping[str, Value],
+) -> FamilyResult:
+    """Like `evaluate_family` for a chosen subset of the catalog (e.g. a set and the sets it
+    requires); relative thresholds still resolve against the whole catalog."""
+    specs = sorted((catalog[code] for code in set(set_codes)), key=lambda s: (s.level.rank, s.code))
+    return _Evaluator(catalog).family(specs, context, values)
+
+
 def evaluate_batch(
     catalog: Mapping[str, CriteriaSetSpec],
     family: str,

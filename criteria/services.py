@@ -1,0 +1,94 @@
+"""Load the criteria set files into the database as immutable versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from criteria.loader import load_directory_with_paths
+from criteria.models import CriteriaSet, CriteriaSetVersion
+from criteria.schema import CriteriaSetSpec
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    set: CriteriaSet
+    version: CriteriaSetVersion
+    created: bool  # True when this run created the version
+
+
+def spec_content(spec: CriteriaSetSpec) -> dict:
+    """The stored form of a spec: JSON types only (Decimals as strings, dates ISO)."""
+    return spec.model_dump(mode="json")
+
+
+def content_hash(content: dict) -> str:
+    normalized = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def _source_path(path: Path) -> str:
+    try:
+        shown = path.resolve().relative_to(Path(settings.BASE_DIR).resolve())
+    except ValueError:
+        shown = path
+    return str(shown)[:300]
+
+
+def sync_sets(directory: str | Path | None = None, user=None) -> list[SyncResult]:
+    """Validate every file of `directory` (all of them first: any error raises CriteriaFileError
+    and writes nothing), then create or update the sets and add a version for each set whose
+    content changed. Running it twice creates nothing the second time."""
+    directory = Path(directory if directory is not None else settings.NTM_CRITERIA_DIR)
+    loaded = load_directory_with_paths(directory)
+    results: list[SyncResult] = []
+    with transaction.atomic():
+        for path, spec in loaded:
+            content = spec_content(spec)
+            sha = content_hash(content)
+            fields = {
+                "name": spec.name,
+                "family": spec.family,
+                "level_code": spec.level.code,
+                "level_name": spec.level.name,
+                "level_rank": spec.level.rank,
+                "threshold_by": spec.threshold_by,
+                "illustrative": spec.illustrative,
+                "valid_from": spec.valid_from,
+                "valid_to": spec.valid_to,
+            }
+            criteria_set, set_created = CriteriaSet.objects.select_for_update().get_or_create(
+                code=spec.code, defaults=fields
+            )
+            if not set_created:
+                changed = [k for k, v in fields.items() if getattr(criteria_set, k) != v]
+                for name in changed:
+                    setattr(criteria_set, name, fields[name])
+                if changed:
+                    criteria_set.save(update_fields=changed)
+            version = criteria_set.versions.filter(sha256=sha).first()
+            created = version is None
+            if created:
+                last = (
+                    criteria_set.versions.order_by("-number")
+                    .values_list("number", flat=True)
+                    .first()
+                )
+                version = CriteriaSetVersion.objects.create(
+                    criteria_set=criteria_set,
+                    number=(last or 0) + 1,
+                    sha256=sha,
+                    content=content,
+                    source_path=_source_path(path),
+                    loaded_by=user,
+                )
+            if criteria_set.current_version_id != version.pk:
+                criteria_set.current_version = version
+                criteria_set.save(update_fields=["current_version"])
+            results.append(SyncResult(set=criteria_set, version=version, created=created))
+    return results
