@@ -30,8 +30,14 @@ from units.queries import attributes_on
 
 SEED = 20230725
 YEARS = (2021, 2022, 2023, 2024, 2025)
-# Before the reform of 1 July 2025: the last half-year of the pre-reform map.
-AS_OF = {2025: datetime.date(2025, 6, 30)}
+# 2021 is the baseline review against the 2021-2025 set on the day it came into force
+# (QĐ 318/QĐ-TTg, 08/03/2022); 2025 stops before the reform of 1 July 2025, the last day of the
+# pre-reform map.
+AS_OF = {2021: datetime.date(2022, 3, 8), 2025: datetime.date(2025, 6, 30)}
+PERIOD_NAMES = {
+    2021: "Năm 2021 (rà soát theo bộ tiêu chí 2021-2025, 08/03/2022)",
+    2025: "6 tháng đầu năm 2025",
+}
 DEMO_SOURCE = "Dữ liệu minh họa (demo), sinh tự động"
 DEMO_ISSUER = "UBND tỉnh Lào Cai (minh họa)"
 
@@ -188,10 +194,7 @@ def _history(plan: Plan, rng: random.Random, codes: list[str]) -> None:
 def _periods() -> dict[int, Period]:
     periods = {}
     for year in YEARS:
-        name = None
-        if year == 2025:
-            name = "6 tháng đầu năm 2025"
-        periods[year] = services.ensure_period(year, as_of=AS_OF.get(year), name=name)
+        periods[year] = services.ensure_period(year, as_of=AS_OF.get(year), name=PERIOD_NAMES.get(year))
     return periods
 
 
@@ -220,6 +223,7 @@ def generate(seed: int = SEED, progress=None) -> dict:
     key_criteria = set(base.revocation.key_criteria) if base.revocation else set()
     plans = _assign_profiles(units, rng, codes, key_criteria)
     regions = attributes_on([u.pk for u in units], AttributeName.REGION, day)
+    by_year: dict[int, dict] = {year: {} for year in YEARS}
     with transaction.atomic():
         for n, plan in enumerate(plans):
             _history(plan, rng, codes)
@@ -249,14 +253,11 @@ def generate(seed: int = SEED, progress=None) -> dict:
                             for code, value in fresh.items():
                                 if code not in values or meets_adv:
                                     values[code] = value
-                    # Shared indicators raised for the advanced level must still pass the base set.
-                services.record_values(
-                    plan.unit, period, values, source=DEMO_SOURCE, evaluate=False,
-                )
+                by_year[year][plan.unit] = values
             if progress:
                 progress(n + 1, len(plans))
         for year in YEARS:
-            services.evaluate_units(units, periods[year])
+            services.record_values_many(periods[year], by_year[year], source=DEMO_SOURCE)
         _recognitions(plans, rng, base, advanced)
     return {"skipped": False, "communes": len(plans), "periods": len(YEARS)}
 

@@ -101,6 +101,7 @@ class PeriodContext:
     level_names: dict[str, str] = field(default_factory=dict)
     level_ranks: dict[str, int] = field(default_factory=dict)
     key_criteria: list[str] = field(default_factory=list)
+    criterion_names: dict[str, str] = field(default_factory=dict)
 
 
 def period_context(period: Period) -> PeriodContext:
@@ -114,8 +115,10 @@ def period_context(period: Period) -> PeriodContext:
     for s in sorted(catalog.values(), key=lambda s: s.level.rank):
         ctx.level_names[s.level.code] = s.level.name
         ctx.level_ranks[s.level.code] = s.level.rank
-    if spec is not None and spec.revocation is not None:
-        ctx.key_criteria = list(spec.revocation.key_criteria)
+    if spec is not None:
+        ctx.criterion_names = {c.code: c.name for g in spec.groups for c in g.criteria}
+        if spec.revocation is not None:
+            ctx.key_criteria = list(spec.revocation.key_criteria)
     return ctx
 
 
@@ -157,6 +160,8 @@ def commune_statuses(ctx: PeriodContext, units: list[Unit]) -> list[CommuneStatu
                 unmet_codes=status.failing,
                 total=status.criteria_total or 0,
                 key_criteria=ctx.key_criteria,
+                missing=status.criteria_missing or 0,
+                names=ctx.criterion_names,
             )
         statuses.append(status)
     return statuses

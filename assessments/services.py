@@ -55,9 +55,10 @@ def _same(stored: IndicatorValue, value) -> bool:
     return stored.number is not None and Decimal(stored.number) == value
 
 
-def validate_batch(family: str, raw_values: Mapping[str, Any]) -> dict[str, Any]:
+def validate_batch(family: str, raw_values: Mapping[str, Any], indicators=None) -> dict[str, Any]:
     """Typed values for the non-blank entries; BatchRejected with every problem otherwise."""
-    indicators = {info.code: info for info in family_indicators(family)}
+    if indicators is None:
+        indicators = {info.code: info for info in family_indicators(family)}
     errors: dict[str, str] = {}
     typed: dict[str, Any] = {}
     for code, raw in raw_values.items():
@@ -92,85 +93,125 @@ def record_values(
     at: datetime.datetime | None = None,
     evaluate: bool = True,
 ) -> RecordResult:
-    """Record a batch of values for one unit and period, in one transaction.
+    """Record a batch of values for one unit and period (see record_values_many)."""
+    try:
+        results = record_values_many(
+            period, {unit: raw_values}, user=user, source=source, reason=reason,
+            ip_address=ip_address, at=at, evaluate=evaluate,
+        )
+    except BatchRejected as exc:
+        # One unit: report the indicator codes without the unit prefix.
+        raise BatchRejected({code.split(":", 1)[-1]: msg for code, msg in exc.errors.items()}) from None
+    return results[unit.pk]
 
-    A bad value anywhere rejects the whole batch. A value equal to the stored one changes nothing;
-    a different one supersedes it (the old row stays, marked not current) and needs a reason. The
-    unit's evaluation is recomputed in the same transaction.
+
+def record_values_many(
+    period: Period,
+    values_by_unit: Mapping[Unit, Mapping[str, Any]],
+    *,
+    user=None,
+    source: str = "",
+    reason: str = "",
+    ip_address: str | None = None,
+    at: datetime.datetime | None = None,
+    evaluate: bool = True,
+) -> dict[int, RecordResult]:
+    """Record values for many units of one period, in one transaction.
+
+    A bad value anywhere rejects everything (errors keyed "unit ref:indicator"). A value equal
+    to the stored one changes nothing; a different one supersedes it (the old row stays, marked
+    not current) and needs a reason. Each unit that changed gets one audit record and its
+    evaluation is recomputed in the same transaction. The number of queries does not grow with
+    the number of units.
     """
     family = family_on(period.as_of)
     if family is None:
         raise BatchRejected({"": _("No criteria set is in force on %(day)s.") % {"day": period.as_of}})
-    typed = validate_batch(family, raw_values)
+    indicators = {info.code: info for info in family_indicators(family)}
+    typed_by_unit: dict[int, dict[str, Any]] = {}
+    errors: dict[str, str] = {}
+    units = {unit.pk: unit for unit in values_by_unit}
+    for unit, raw_values in values_by_unit.items():
+        try:
+            typed_by_unit[unit.pk] = validate_batch(family, raw_values, indicators)
+        except BatchRejected as exc:
+            errors.update({f"{unit.ref}:{code}": msg for code, msg in exc.errors.items()})
+    if errors:
+        raise BatchRejected(errors)
     at = at or timezone.now()
-    result = RecordResult()
+    recorder = user if getattr(user, "is_authenticated", False) else None
+    results = {uid: RecordResult() for uid in units}
     with transaction.atomic():
-        existing = {
-            v.indicator: v
+        existing: dict[tuple[int, str], IndicatorValue] = {
+            (v.unit_id, v.indicator): v
             for v in IndicatorValue.objects.select_for_update().filter(
-                unit=unit, period=period, family=family, is_current=True, indicator__in=list(typed)
+                unit_id__in=list(units), period=period, family=family, is_current=True
             )
         }
-        missing_reason = [c for c, v in typed.items() if c in existing and not _same(existing[c], v)]
-        if missing_reason and not reason.strip():
+        needing_reason = [
+            f"{units[uid].ref}:{code}"
+            for uid, typed in typed_by_unit.items()
+            for code, value in typed.items()
+            if (uid, code) in existing and not _same(existing[(uid, code)], value)
+        ]
+        if needing_reason and not reason.strip():
             raise BatchRejected(
-                {
-                    code: _("a reason is required to correct a value already recorded")
-                    for code in missing_reason
-                }
+                {key: _("a reason is required to correct a value already recorded") for key in needing_reason}
             )
-        to_create = []
-        for code, value in typed.items():
-            old = existing.get(code)
-            if old is not None and _same(old, value):
-                result.unchanged += 1
-                continue
-            if old is not None:
-                old.is_current = False
-                old.save(update_fields=["is_current"])
-                result.corrected += 1
-            else:
-                result.created += 1
-            to_create.append(
-                IndicatorValue(
-                    unit=unit,
-                    period=period,
-                    family=family,
-                    indicator=code,
-                    number=None if isinstance(value, bool) else value,
-                    boolean=value if isinstance(value, bool) else None,
-                    is_current=True,
-                    supersedes=old,
-                    recorded_at=at,
-                    recorded_by=user if getattr(user, "is_authenticated", False) else None,
-                    source=source,
-                    reason=reason if old is not None else "",
+        to_create: list[IndicatorValue] = []
+        superseded: list[IndicatorValue] = []
+        for uid, typed in typed_by_unit.items():
+            result = results[uid]
+            for code, value in typed.items():
+                old = existing.get((uid, code))
+                if old is not None and _same(old, value):
+                    result.unchanged += 1
+                    continue
+                if old is not None:
+                    old.is_current = False
+                    superseded.append(old)
+                    result.corrected += 1
+                else:
+                    result.created += 1
+                to_create.append(
+                    IndicatorValue(
+                        unit_id=uid, period=period, family=family, indicator=code,
+                        number=None if isinstance(value, bool) else value,
+                        boolean=value if isinstance(value, bool) else None,
+                        is_current=True, supersedes=old, recorded_at=at, recorded_by=recorder,
+                        source=source, reason=reason if old is not None else "",
+                    )
                 )
+                result.changes.append(
+                    {"indicator": code, "before": None if old is None else _as_json(old.value),
+                     "after": _as_json(value)}
+                )
+        # Old rows leave "current" before the new ones arrive (one current value per indicator).
+        IndicatorValue.objects.bulk_update(superseded, ["is_current"], batch_size=500)
+        IndicatorValue.objects.bulk_create(to_create, batch_size=500)
+        changed = [uid for uid, r in results.items() if r.changes]
+        audit.record_many(
+            [
+                dict(
+                    action="values.record", object_type="unit_period_values",
+                    object_id=f"{units[uid].ref}/{period.code}", user=user, unit=units[uid],
+                    before={c["indicator"]: c["before"] for c in results[uid].changes},
+                    after={c["indicator"]: c["after"] for c in results[uid].changes},
+                    reason=reason, ip_address=ip_address,
+                )
+                for uid in changed
+            ],
+            at=at,
+        )
+        if evaluate:
+            unevaluated = set(units) - set(
+                Evaluation.objects.filter(unit_id__in=list(units), period=period)
+                .values_list("unit_id", flat=True)
             )
-            result.changes.append(
-                {
-                    "indicator": code,
-                    "before": None if old is None else _as_json(old.value),
-                    "after": _as_json(value),
-                }
-            )
-        IndicatorValue.objects.bulk_create(to_create)
-        if result.changes:
-            audit.record(
-                action="values.record",
-                object_type="unit_period_values",
-                object_id=f"{unit.ref}/{period.code}",
-                user=user,
-                unit=unit,
-                before={c["indicator"]: c["before"] for c in result.changes},
-                after={c["indicator"]: c["after"] for c in result.changes},
-                reason=reason,
-                ip_address=ip_address,
-            )
-        if evaluate and (result.changes or not Evaluation.objects.filter(unit=unit, period=period).exists()):
-            evaluations = evaluate_units([unit], period)
-            result.evaluation = evaluations.get(unit.pk)
-    return result
+            to_evaluate = [units[uid] for uid in units if uid in unevaluated or uid in changed]
+            for uid, evaluation in evaluate_units(to_evaluate, period, at=at).items():
+                results[uid].evaluation = evaluation
+    return results
 
 
 def _threshold_key_name(spec) -> str:

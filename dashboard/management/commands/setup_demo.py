@@ -26,7 +26,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         for code in settings.NTM_LOAD_PROVINCES:
             report = load_province(code)
-            self.stdout.write(f"Đơn vị hành chính: {report}")
+            self.stdout.write(report.summary_vi())
         for result in sync_sets(settings.NTM_CRITERIA_DIR):
             state = "mới" if result.created else "không đổi"
             self.stdout.write(f"Bộ tiêu chí {result.set.code} v{result.version.number} ({state})")

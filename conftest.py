@@ -1,0 +1,53 @@
+"""Shared test helpers: a small province built with the same functions the app uses."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+
+PRE_TO = datetime.date(2025, 6, 30)
+
+
+def make_province(n_communes: int, *, ref: str = "10", region: str = "tdmnpb", districts: int = 2):
+    """A pre-reform province with districts and n programme communes (and one ward)."""
+    from units.models import AttributeName, Unit, UnitAttribute, UnitKind
+
+    province = Unit.objects.create(ref=ref, code=ref, kind=UnitKind.PROVINCE, name="Tỉnh Thử", valid_to=PRE_TO)
+    dists = [
+        Unit.objects.create(ref=f"{ref}{i:01d}D", code=f"{ref}{i}", kind=UnitKind.DISTRICT,
+                            name=f"Huyện Số {i}", parent=province, valid_to=PRE_TO)
+        for i in range(districts)
+    ]
+    communes = []
+    attrs = []
+    for i in range(n_communes):
+        code = f"9{ref}{i:03d}"
+        unit = Unit.objects.create(ref=code, code=code, kind=UnitKind.COMMUNE, name=f"Xã Thử {i:03d}",
+                                   parent=dists[i % districts], valid_to=PRE_TO)
+        communes.append(unit)
+        attrs.append(UnitAttribute(unit=unit, name=AttributeName.REGION, value=region))
+        attrs.append(UnitAttribute(unit=unit, name=AttributeName.IN_PROGRAMME, value="1"))
+    ward = Unit.objects.create(ref=f"8{ref}000", code=f"8{ref}000", kind=UnitKind.WARD,
+                               name="Phường Thử", parent=dists[0], valid_to=PRE_TO)
+    attrs.append(UnitAttribute(unit=ward, name=AttributeName.IN_PROGRAMME, value="0"))
+    UnitAttribute.objects.bulk_create(attrs)
+    return province, communes
+
+
+@pytest.fixture
+def criteria_sets(db):
+    from criteria.services import sync_sets
+
+    return sync_sets(settings.NTM_CRITERIA_DIR)
+
+
+@pytest.fixture
+def officer(db, django_user_model):
+    return django_user_model.objects.create_user(
+        "officer", password="x-Strong-Pass-2025", is_superuser=True, is_staff=True
+    )
+
+
+@pytest.fixture
+def outsider(db, django_user_model):
+    return django_user_model.objects.create_user("outsider", password="x-Strong-Pass-2025")
