@@ -17,3 +17,24 @@ def get_item(mapping, key):
 @register.filter
 def status_label(status):
     return STATUS_LABELS.get(status, status)
+
+
+@register.filter
+def vn(value):
+    """A number in Vietnamese notation without trailing zeros (1.234,5)."""
+    from decimal import Decimal
+
+    from criteria.engine import format_number
+
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float, Decimal)):
+        return format_number(value)
+    return value
+
+
+@register.filter
+def op(operator):
+    from criteria.engine import OPERATOR_SYMBOLS
+
+    return OPERATOR_SYMBOLS.get(operator, operator)

@@ -1,0 +1,38 @@
+import re
+
+import pytest
+from django.core.management import call_command
+
+from assessments.models import Evaluation, IndicatorValue, Period, Recognition
+from dashboard.queries import province_dashboard
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_reproduces_the_public_figures_and_runs_twice_without_duplicates(client, capsys):
+    call_command("setup_demo")
+    out = capsys.readouterr().out
+    assert "tinh.admin" in out and "NongThonMoi@2025" in out
+    counts = (IndicatorValue.objects.count(), Evaluation.objects.count(), Recognition.objects.count())
+
+    board = province_dashboard(Period.objects.get(code="2025"))
+    assert board.communes == 126  # the xã of pre-reform Lào Cai (vietnam-provinces 0.6.0)
+    assert board.recognised_by_level["ntm"] == 62
+    assert board.recognised_by_level["nang-cao"] == 5
+    assert str(board.average_met_recognised) == "15.03"
+    assert board.revocable == 16
+    plan_2025 = {row.level_code: row for row in board.plan if row.year == 2025}
+    assert (plan_2025["ntm"].target, plan_2025["ntm"].percent) == (94, 66)
+    assert (plan_2025["nang-cao"].target, plan_2025["nang-cao"].percent) == (45, 11)
+    assert board.meeting_by_level["ntm"] == 23
+    assert len(board.meets_unrecognised) == 3
+
+    call_command("setup_demo")
+    assert (IndicatorValue.objects.count(), Evaluation.objects.count(), Recognition.objects.count()) == counts
+
+    client.login(username="tinh.admin", password="NongThonMoi@2025")
+    html = client.get("/").content.decode()
+    assert re.search(r'id="kpi-recognised-ntm">62<', html)
+    assert re.search(r'id="kpi-revocable">16<', html)
+    assert "15,03" in html
+    assert 'class="demo-banner"' in html
