@@ -67,6 +67,9 @@ class IndicatorValue(models.Model):
         ]
         indexes = [models.Index(fields=["period", "family", "is_current"])]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.period_id} {self.indicator}={self.value}"
+
     @property
     def value(self):
         return self.boolean if self.number is None else self.number
@@ -102,6 +105,9 @@ class Evaluation(models.Model):
         ]
         indexes = [models.Index(fields=["period", "criteria_set"])]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.period_id} v{self.version_id}: {self.criteria_met}/{self.criteria_total}"
+
 
 class Recognition(models.Model):
     """A decision recognising a unit at a level (legal status, separate from computed status)."""
@@ -122,6 +128,9 @@ class Recognition(models.Model):
     class Meta:
         ordering = ["unit", "decision_date"]
 
+    def __str__(self) -> str:
+        return f"{self.level_code} {self.decision_number}"
+
 
 class Revocation(models.Model):
     recognition = models.OneToOneField(Recognition, on_delete=models.PROTECT, related_name="revocation")
@@ -133,3 +142,6 @@ class Revocation(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    def __str__(self) -> str:
+        return self.decision_number

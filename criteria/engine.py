@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, Literal
@@ -119,12 +119,24 @@ class SetResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable: Decimals become strings, dates ISO strings."""
-        data = asdict(self)
+        # Built by hand: dataclasses.asdict deep-copies every field and was most of the cost of
+        # storing a province's evaluations.
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "criteria"}
         data["on_date"] = self.on_date.isoformat() if self.on_date else None
-        for criterion in data["criteria"]:
-            for indicator in criterion["indicators"]:
-                indicator["value"] = _dump_value(indicator["value"])
-                indicator["threshold"] = _dump_value(indicator["threshold"])
+        data["criteria"] = [
+            {
+                **{f.name: getattr(c, f.name) for f in _CRITERION_FIELDS if f.name != "indicators"},
+                "indicators": [
+                    {
+                        **{f.name: getattr(i, f.name) for f in _INDICATOR_FIELDS},
+                        "value": _dump_value(i.value),
+                        "threshold": _dump_value(i.threshold),
+                    }
+                    for i in c.indicators
+                ],
+            }
+            for c in self.criteria
+        ]
         return data
 
     @classmethod
@@ -146,6 +158,10 @@ class SetResult:
                 "on_date": datetime.date.fromisoformat(on_date) if on_date else None,
             }
         )
+
+
+_CRITERION_FIELDS = fields(CriterionResult)
+_INDICATOR_FIELDS = fields(IndicatorResult)
 
 
 @dataclass

@@ -37,3 +37,6 @@ class PhaseTarget(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["phase", "level_code", "year"], name="unique_phase_target")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.level_code} {self.year}: {self.target_count}"

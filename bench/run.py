@@ -1,0 +1,90 @@
+"""`make bench`: timings on the full demo (126 communes of Lào Cai, 5 periods).
+
+Runs against a throw-away SQLite database (or DATABASE_URL if set) and prints one line per
+measure: the median of several runs, in milliseconds, and the page query counts.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+
+def median_ms(fn, runs=7):
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> int:
+    tmp = tempfile.mkdtemp(prefix="ntm-bench-")
+    os.environ.setdefault("NTM_DATA_DIR", tmp)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    migrate_s = time.perf_counter() - started
+    started = time.perf_counter()
+    call_command("setup_demo", stdout=open(os.devnull, "w"))
+    setup_s = time.perf_counter() - started
+
+    from assessments import services
+    from assessments.models import IndicatorValue, Period
+    from assessments.queries import programme_communes
+    from criteria import engine
+    from criteria.queries import current_catalog
+    from units.models import AttributeName
+    from units.queries import attributes_on
+
+    period = Period.objects.get(code="2024")
+    units = list(programme_communes(period.as_of))
+    family = "ntm-xa-2021"
+    catalog = current_catalog(family)
+    regions = attributes_on([u.pk for u in units], AttributeName.REGION, period.as_of)
+    values = {u.pk: {} for u in units}
+    for v in IndicatorValue.objects.current().filter(period=period):
+        values[v.unit_id][v.indicator] = v.value
+    items = [(u.pk, engine.Context(regions[u.pk], period.as_of), values[u.pk]) for u in units]
+
+    rows = [
+        ("migrate (empty SQLite)", migrate_s * 1000, ""),
+        ("setup_demo: units, criteria, demo data (126 communes x 5 periods)", setup_s * 1000, ""),
+        (f"engine: evaluate_batch, {len(units)} communes x {len(catalog)} sets",
+         median_ms(lambda: engine.evaluate_batch(catalog, family, items)), ""),
+        (f"evaluate_units: evaluate and store {len(units)} communes",
+         median_ms(lambda: services.evaluate_units(units, period), runs=5), ""),
+    ]
+    client = Client()
+    client.login(username="tinh.admin", password="NongThonMoi@2025")
+    sample = units[0].ref
+    for label, url in (
+        ("page: province dashboard", "/"),
+        ("page: commune list (filtered, sorted)", "/xa/?sap_xep=-tc&tc_min=10"),
+        ("page: commune detail", f"/xa/{sample}/"),
+    ):
+        client.get(url)
+        reset_queries()  # the debug log is capped; the setup above filled it
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        rows.append((label, median_ms(lambda url=url: client.get(url)), f"{len(ctx.captured_queries)} queries"))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"NTM bench ({connection.vendor})")
+    for label, ms, extra in rows:
+        print(f"  {label:<{width}}  {ms:9.1f} ms  {extra}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
