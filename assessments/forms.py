@@ -21,9 +21,11 @@ class ValuesForm(forms.Form):
         help_text=_("Required when a value already recorded is changed."),
     )
 
-    def __init__(self, *args, indicators: list[IndicatorInfo], current: dict, **kwargs):
+    def __init__(self, *args, indicators: list[IndicatorInfo], current: dict, allowed=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
+        # Indicators outside `allowed` are shown but disabled: posted values for them are ignored.
+        self.allowed = allowed
         for info in indicators:
             name = self.field_name(info.code)
             initial = current.get(info.code)
@@ -37,6 +39,7 @@ class ValuesForm(forms.Form):
             field.label = f"{info.label}. {info.name}"
             field.initial = initial
             field.help_text = info.unit
+            field.disabled = allowed is not None and info.code not in allowed
             self.fields[name] = field
 
     @staticmethod
@@ -44,7 +47,11 @@ class ValuesForm(forms.Form):
         return "v_" + code.replace(".", "_")
 
     def raw_values(self) -> dict[str, str]:
-        return {info.code: self.cleaned_data.get(self.field_name(info.code)) for info in self.indicators}
+        return {
+            info.code: self.cleaned_data.get(self.field_name(info.code))
+            for info in self.indicators
+            if self.allowed is None or info.code in self.allowed
+        }
 
     def indicator_fields(self):
         for info in self.indicators:

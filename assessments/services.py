@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,12 +93,13 @@ def record_values(
     ip_address: str | None = None,
     at: datetime.datetime | None = None,
     evaluate: bool = True,
+    allowed_indicators: set[str] | None = None,
 ) -> RecordResult:
     """Record a batch of values for one unit and period (see record_values_many)."""
     try:
         results = record_values_many(
             period, {unit: raw_values}, user=user, source=source, reason=reason,
-            ip_address=ip_address, at=at, evaluate=evaluate,
+            ip_address=ip_address, at=at, evaluate=evaluate, allowed_indicators=allowed_indicators,
         )
     except BatchRejected as exc:
         # One unit: report the indicator codes without the unit prefix.
@@ -115,6 +117,7 @@ def record_values_many(
     ip_address: str | None = None,
     at: datetime.datetime | None = None,
     evaluate: bool = True,
+    allowed_indicators: set[str] | None = None,
 ) -> dict[int, RecordResult]:
     """Record values for many units of one period, in one transaction.
 
@@ -138,6 +141,11 @@ def record_values_many(
             errors.update({f"{unit.ref}:{code}": msg for code, msg in exc.errors.items()})
     if errors:
         raise BatchRejected(errors)
+    if allowed_indicators is not None:
+        # The caller's access check decided which indicators this user may change; a value
+        # outside them is a refused request, not a data error.
+        if any(code not in allowed_indicators for typed in typed_by_unit.values() for code in typed):
+            raise PermissionDenied
     at = at or timezone.now()
     recorder = user if getattr(user, "is_authenticated", False) else None
     results = {uid: RecordResult() for uid in units}

@@ -6,12 +6,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.access import can_edit_values, commune_for_user
+from accounts.access import (
+    can_edit_values,
+    commune_for_user,
+    editable_criteria,
+    scope_for,
+    visible_units,
+)
 from assessments import queries, services
 from assessments.catalog import family_indicators
 from assessments.forms import ValuesForm
 from assessments.models import Evaluation, IndicatorValue, Period
 from criteria import engine
+from criteria.queries import current_catalog
 from dashboard.views import selected_period
 
 SORTS = {
@@ -37,7 +44,7 @@ def commune_list(request):
         return render(request, "assessments/commune_list.html", {"period": None})
     ctx = queries.period_context(period)
     province = queries.province_on(period.as_of)
-    qs = queries.annotated_communes(ctx, province)
+    qs = visible_units(request.user, queries.annotated_communes(ctx, province))
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(name__icontains=q)
@@ -74,7 +81,11 @@ def commune_list(request):
             "ctx": ctx,
             "page": page,
             "statuses": statuses,
-            "districts": queries.districts_of(province, period.as_of),
+            "districts": visible_units(request.user, queries.districts_of(province, period.as_of))
+            if scope_for(request.user).reads_all
+            else queries.districts_of(province, period.as_of).filter(
+                pk__in=visible_units(request.user).values("parent_id")
+            ),
             "filters": {"q": q, "huyen": district, "muc": level, "tc_min": tc_min,
                         "tc_max": tc_max, "rui_ro": request.GET.get("rui_ro"), "sap_xep": sort},
             "querystring": params.urlencode(),
@@ -119,17 +130,18 @@ def commune_entry(request, ref, period_code):
         messages.error(request, _("No criteria set is in force for this period."))
         return redirect("assessments:detail", ref=unit.ref)
     indicators = family_indicators(ctx.family)
+    allowed = allowed_indicators(request.user, ctx.family)
     current = {
         v.indicator: v.value
         for v in IndicatorValue.objects.current().filter(unit=unit, period=period, family=ctx.family)
     }
-    form = ValuesForm(request.POST or None, indicators=indicators, current=current)
+    form = ValuesForm(request.POST or None, indicators=indicators, current=current, allowed=allowed)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.record_values(
                 unit, period, form.raw_values(), user=request.user,
                 source=form.cleaned_data["source"], reason=form.cleaned_data["reason"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=request.META.get("REMOTE_ADDR"), allowed_indicators=allowed,
             )
         except services.BatchRejected as exc:
             for code, message in exc.errors.items():
@@ -148,3 +160,21 @@ def commune_entry(request, ref, period_code):
             return redirect(f"{reverse('assessments:detail', args=[unit.ref])}?ky={period.code}")
     return render(request, "assessments/commune_entry.html",
                   {"unit": unit, "period": period, "form": form, "ctx": ctx})
+
+
+def allowed_indicators(user, family: str) -> set[str] | None:
+    """Indicator codes the user may change in this family; None means every indicator."""
+    criteria = editable_criteria(user)
+    if criteria is None:
+        return None
+    catalog = current_catalog(family)
+    allowed = set()
+    for set_code, criterion_code in criteria:
+        spec = catalog.get(set_code)
+        if spec is None:
+            continue
+        for group in spec.groups:
+            for criterion in group.criteria:
+                if criterion.code == criterion_code:
+                    allowed.update(ind.code for ind in criterion.indicators)
+    return allowed

@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from accounts.access import can_view_province, home_url_name
 from assessments.models import Period
 from assessments.queries import latest_period
 from dashboard import charts
@@ -18,6 +19,12 @@ def selected_period(request):
 
 @login_required
 def province(request):
+    if not can_view_province(request.user):
+        # District and commune users land on their own scope; the province view is not theirs.
+        name, args = home_url_name(request.user)
+        if name == "dashboard:province":
+            return render(request, "403.html", status=403)
+        return redirect(name, *args)
     period = selected_period(request)
     context = {"period": period, "periods": Period.objects.filter(evaluations__isnull=False).distinct()}
     if period is None:

@@ -3,6 +3,7 @@
 Safe to run again: each step reuses what exists and duplicates nothing.
 """
 
+import datetime
 import time
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import ensure_demo_users
 from assessments import demo
+from assessments.queries import province_on
 from criteria.services import sync_sets
 from planning.demo import ensure_demo_plan
 from units.loaders import load_province
@@ -48,6 +50,7 @@ class Command(BaseCommand):
                 f"Dữ liệu minh họa: {outcome['communes']} xã × {outcome['periods']} kỳ "
                 f"({time.monotonic() - started:.1f} giây)."
             )
-        self.stdout.write(self.style.SUCCESS("Đăng nhập demo (http://127.0.0.1:8000):"))
-        for username, password, _created in ensure_demo_users():
-            self.stdout.write(self.style.SUCCESS(f"  tên đăng nhập: {username}   mật khẩu: {password}"))
+        province = province_on(datetime.date(2025, 6, 30))
+        self.stdout.write(self.style.SUCCESS("Đăng nhập demo (http://127.0.0.1:8000), mỗi vai trò một tài khoản:"))
+        for username, password, _created, role in ensure_demo_users(province):
+            self.stdout.write(self.style.SUCCESS(f"  {username:<14} mật khẩu: {password}   ({role})"))
