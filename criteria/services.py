@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from audit import services as audit
 from criteria.loader import load_directory_with_paths
 from criteria.models import CriteriaSet, CriteriaSetVersion
 from criteria.schema import CriteriaSetSpec
@@ -87,8 +88,15 @@ def sync_sets(directory: str | Path | None = None, user=None) -> list[SyncResult
                     source_path=_source_path(path),
                     loaded_by=user,
                 )
-            if criteria_set.current_version_id != version.pk:
+            previous = criteria_set.current_version_id
+            if previous != version.pk:
                 criteria_set.current_version = version
                 criteria_set.save(update_fields=["current_version"])
+                audit.record(
+                    action="criteria.load", object_type="criteria_set", object_id=spec.code,
+                    user=user,
+                    before={"version": previous and CriteriaSetVersion.objects.get(pk=previous).number},
+                    after={"version": version.number, "sha256": sha, "file": version.source_path},
+                )
             results.append(SyncResult(set=criteria_set, version=version, created=created))
     return results
