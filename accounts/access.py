@@ -172,13 +172,16 @@ def require(condition: bool) -> None:
 
 
 def commune_for_user(user, ref: str, *, write: bool = False) -> Unit:
-    """The commune-level unit with this ref if the user may see it (404 otherwise: its existence
-    must not leak), and change it when write is asked (403 otherwise)."""
+    """The commune-level unit with this ref if the user may see it, and change it when write is
+    asked. Unknown refs give 404; the list of communes is public knowledge, so a unit outside
+    the user's scope gives 403 rather than pretending it does not exist."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
     unit = Unit.objects.filter(ref=ref, kind__in=COMMUNE_LEVEL_KINDS).select_related("parent").first()
-    if unit is None or not can_view_unit(user, unit):
+    if unit is None:
         raise Http404
+    if not can_view_unit(user, unit):
+        raise PermissionDenied
     if write and not can_edit_values(user, unit):
         raise PermissionDenied
     return unit

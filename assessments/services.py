@@ -285,10 +285,13 @@ def evaluate_units(units: Iterable[Unit], period: Period, *, at=None) -> dict[in
     return {e.unit_id: e for e in created if e.version_id == base_version}
 
 
-def ensure_period(year: int, *, as_of: datetime.date | None = None, name: str | None = None) -> Period:
+@transaction.atomic
+def ensure_period(
+    year: int, *, as_of: datetime.date | None = None, name: str | None = None, user=None
+) -> Period:
     start = datetime.date(year, 1, 1)
     end = datetime.date(year, 12, 31)
-    period, _created = Period.objects.get_or_create(
+    period, created = Period.objects.get_or_create(
         code=str(year),
         defaults={
             "name": name or _("Year %(year)s") % {"year": year},
@@ -297,6 +300,9 @@ def ensure_period(year: int, *, as_of: datetime.date | None = None, name: str | 
             "as_of": as_of or end,
         },
     )
+    if created:
+        audit.record(action="period.create", object_type="period", object_id=period.code, user=user,
+                     after={"name": period.name, "as_of": period.as_of.isoformat()})
     return period
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from audit import services as audit
+
 from . import data_files as df
 from .lineage import match_note
 from .models import AttributeName, LineageKind, Unit, UnitAttribute, UnitKind, UnitLineage
@@ -255,7 +257,7 @@ def _load_lineage(report: LoadReport, new_code: str, new_units: dict[str, Unit])
                 report.lineage_updated += 1
 
 
-def load_province(code: str) -> LoadReport:
+def load_province(code: str, *, user=None) -> LoadReport:
     """Load the pre-reform province ``code`` (old 2-digit code, e.g. "10"), the post-reform
     province that absorbed it, and lineage links from the loaded old units to the new units.
     Idempotent: a second run creates and updates nothing."""
@@ -271,4 +273,15 @@ def load_province(code: str) -> LoadReport:
         _load_old(report, old_code)
         new_units = _load_new(report, new_code)
         _load_lineage(report, new_code, new_units)
+        changed = (
+            sum(report.old_created.values()) + sum(report.old_updated.values())
+            + sum(report.new_created.values()) + sum(report.new_updated.values())
+            + report.attributes_created + report.attributes_updated
+            + report.lineage_created + report.lineage_updated
+        )
+        if changed:
+            audit.record(
+                action="units.load", object_type="province", object_id=old_code, user=user,
+                after={"summary": report.summary_vi()},
+            )
     return report

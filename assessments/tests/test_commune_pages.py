@@ -110,9 +110,9 @@ def test_a_bad_value_in_the_form_saves_nothing_and_says_why(client, officer, set
 def test_a_user_without_a_role_sees_nothing_and_cannot_enter_values(client, outsider, setup):
     period, communes = setup
     client.force_login(outsider)
-    assert client.get(f"/xa/{communes[0].ref}/").status_code == 404
+    assert client.get(f"/xa/{communes[0].ref}/").status_code == 403
     response = client.post(f"/xa/{communes[0].ref}/nhap/{period.code}/", {"v_10_1": "50", "source": "x"})
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not IndicatorValue.objects.filter(unit=communes[0], indicator="10.1", is_current=True,
                                              number=50).exists()
 

@@ -43,6 +43,7 @@ def test_it_reaches_the_level_when_every_criterion_is_met(commune, period, offic
 
 
 def test_a_bad_value_rejects_the_whole_batch(commune, period, officer):
+    audits = AuditRecord.objects.count()
     values = values_for(period)
     values["11.1"] = "mười"
     with pytest.raises(services.BatchRejected) as caught:
@@ -50,7 +51,7 @@ def test_a_bad_value_rejects_the_whole_batch(commune, period, officer):
     assert set(caught.value.errors) == {"11.1"}
     assert IndicatorValue.objects.count() == 0
     assert Evaluation.objects.count() == 0
-    assert AuditRecord.objects.count() == 0
+    assert AuditRecord.objects.count() == audits
 
 
 @pytest.mark.parametrize(
@@ -122,10 +123,11 @@ def test_a_failure_in_the_evaluation_rolls_back_the_values(commune, period, monk
         raise RuntimeError("engine down")
 
     monkeypatch.setattr(services, "evaluate_units", boom)
+    audits = AuditRecord.objects.count()
     with pytest.raises(RuntimeError):
         services.record_values(commune, period, {"10.1": "45"}, source="x")
     assert IndicatorValue.objects.count() == 0
-    assert AuditRecord.objects.count() == 0
+    assert AuditRecord.objects.count() == audits
 
 
 def test_many_units_at_once_reject_everything_on_one_bad_cell(criteria_sets):
@@ -157,3 +159,12 @@ def test_evaluations_keep_the_version_they_used(commune, period, tmp_path, setti
     services.record_values(commune, period, {"10.1": "50"}, source="x", reason="sửa")
     latest = Evaluation.objects.filter(unit=commune, period=period, criteria_set__code="ntm-xa-2021-minh-hoa")
     assert sorted(e.version.number for e in latest) == [1, 2]
+
+
+def test_the_service_refuses_indicators_outside_the_callers_rights(commune, period):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.record_values(commune, period, {"3.1": "90", "10.1": "45"}, source="x",
+                               allowed_indicators={"3.1", "3.2"})
+    assert IndicatorValue.objects.count() == 0

@@ -1,0 +1,137 @@
+"""Every public function of every services.py module writes at least one audit record.
+
+A new service function must get a case here (or a reasoned exemption), so no write path can
+appear without its audit record.
+"""
+
+import datetime
+import importlib
+import inspect
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts import services as accounts
+from accounts.models import OrganisationKind, Role
+from assessments import services as assessments
+from assessments.tests.helpers import make_period
+from audit.models import AuditRecord
+from conftest import make_province
+from criteria import services as criteria
+from planning import services as planning
+from planning.models import Phase
+from units import loaders
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(settings.BASE_DIR)
+
+# Public functions that write nothing of their own, or only derived data.
+EXEMPT = {
+    "assessments.services.validate_batch": "reads only: parses a batch",
+    "assessments.services.evaluate_units": "derived data, always called inside an audited write",
+    "criteria.services.spec_content": "pure",
+    "criteria.services.content_hash": "pure",
+    "audit.services.record": "the audit writer itself",
+    "audit.services.record_many": "the audit writer itself",
+    "units.loaders.normalise_code": "pure",
+}
+
+
+@pytest.fixture
+def world(criteria_sets):
+    province, communes = make_province(2)
+    office = accounts.ensure_organisation(code="vp", name="VP", kind=OrganisationKind.PROVINCE_OFFICE,
+                                          unit=province)
+    admin = accounts.create_user(by=None, username="root1", full_name="Root", email="", organisation=office,
+                                 role=Role.PROVINCE_ADMIN, password="Audit-Pass-2025!")
+    return {"province": province, "commune": communes[0], "office": office, "admin": admin,
+            "period": make_period(2024)}
+
+
+def _cases(world, tmp_path):
+    w = world
+    user = w["admin"]
+    agency = accounts.ensure_organisation(code="so-x", name="Sở X", kind=OrganisationKind.AGENCY,
+                                          unit=w["province"])
+    recognition = assessments.record_recognition(
+        w["commune"], level_code="ntm", level_rank=1, family="ntm-xa-2021", decision_number="9/QĐ",
+        decision_date=datetime.date(2020, 1, 1), issuer="UBND", user=user)
+    phase = Phase.objects.create(code="p", name="p", start_year=2021, end_year=2025, family="ntm-xa-2021")
+    return {
+        "accounts.services.create_user": lambda: accounts.create_user(
+            by=user, username="new1", full_name="Người Mới", email="", organisation=w["office"],
+            role=Role.PROVINCE_OFFICER, password="Another-Pass-2025!"),
+        "accounts.services.update_user": lambda: accounts.update_user(
+            by=user, user=user, full_name="Root Renamed", email="a@b.vn", organisation=w["office"],
+            role=Role.PROVINCE_ADMIN),
+        "accounts.services.set_password": lambda: accounts.set_password(
+            by=user, user=user, password="Changed-Pass-2025!"),
+        "accounts.services.set_active": lambda: accounts.set_active(
+            by=user, user=accounts.create_user(
+                by=user, username="new2", full_name="B", email="", organisation=w["office"],
+                role=Role.VIEWER, password="Another-Pass-2025!"), active=False, reason="nghỉ"),
+        "accounts.services.ensure_organisation": lambda: accounts.ensure_organisation(
+            code="so-y", name="Sở Y", kind=OrganisationKind.AGENCY, unit=w["province"], by=user),
+        "accounts.services.assign_criteria": lambda: accounts.assign_criteria(
+            organisation=agency, criteria=[("ntm-xa-2021-minh-hoa", "17")], by=user),
+        "assessments.services.record_values": lambda: assessments.record_values(
+            w["commune"], w["period"], {"10.1": "40"}, user=user, source="x"),
+        "assessments.services.record_values_many": lambda: assessments.record_values_many(
+            w["period"], {w["commune"]: {"11.1": "3"}}, user=user, source="x"),
+        "assessments.services.ensure_period": lambda: assessments.ensure_period(2023, user=user),
+        "assessments.services.record_recognition": lambda: assessments.record_recognition(
+            w["commune"], level_code="nang-cao", level_rank=2, family="ntm-xa-2021", decision_number="10/QĐ",
+            decision_date=datetime.date(2022, 1, 1), issuer="UBND", user=user),
+        "assessments.services.record_revocation": lambda: assessments.record_revocation(
+            recognition, decision_number="11/QĐ", decision_date=datetime.date(2024, 1, 1), issuer="UBND",
+            reason="rớt chuẩn", user=user),
+        "criteria.services.sync_sets": lambda: criteria.sync_sets(_changed_sets(tmp_path)),
+        "planning.services.set_phase_targets": lambda: planning.set_phase_targets(
+            phase, {("ntm", 2025): 10}, user=user),
+        "units.loaders.load_province": lambda: loaders.load_province("10", user=user),
+    }
+
+
+def _changed_sets(directory: Path) -> Path:
+    for path in settings.NTM_CRITERIA_DIR.glob("*.yaml"):
+        (directory / path.name).write_text(path.read_text().replace("(minh họa)", "(minh họa, sửa)", 1))
+    return directory
+
+
+def _service_functions():
+    names = []
+    for path in sorted(ROOT.glob("*/services.py")) + [ROOT / "units" / "loaders.py"]:
+        module_name = f"{path.parent.name}.{path.stem}"
+        module = importlib.import_module(module_name)
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module_name and not name.startswith("_"):
+                names.append(f"{module_name}.{name}")
+    return names
+
+
+def test_every_service_function_has_an_audit_case_or_a_reason():
+    names = _service_functions()
+    assert names, "no service functions found"
+    missing = [n for n in names if n not in EXEMPT and n not in CASE_NAMES]
+    assert not missing, f"add an audit case for {missing}"
+
+
+CASE_NAMES = {
+    "accounts.services.create_user", "accounts.services.update_user", "accounts.services.set_password",
+    "accounts.services.set_active", "accounts.services.ensure_organisation",
+    "accounts.services.assign_criteria", "assessments.services.record_values",
+    "assessments.services.record_values_many", "assessments.services.ensure_period",
+    "assessments.services.record_recognition", "assessments.services.record_revocation",
+    "criteria.services.sync_sets", "planning.services.set_phase_targets", "units.loaders.load_province",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASE_NAMES))
+def test_the_write_leaves_an_audit_record(world, tmp_path, name):
+    cases = _cases(world, tmp_path)
+    assert set(cases) == CASE_NAMES
+    call = cases[name]
+    before = AuditRecord.objects.count()
+    call()
+    assert AuditRecord.objects.count() > before, f"{name} wrote no audit record"
