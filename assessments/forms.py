@@ -56,3 +56,22 @@ class ValuesForm(forms.Form):
     def indicator_fields(self):
         for info in self.indicators:
             yield info, self[self.field_name(info.code)]
+
+
+class RecognitionForm(forms.Form):
+    level_code = forms.ChoiceField(label=_("Level"))
+    decision_number = forms.CharField(label=_("Decision number"), max_length=100)
+    decision_date = forms.DateField(label=_("Decision date"), help_text=_("dd/mm/yyyy"))
+    issuer = forms.CharField(label=_("Issued by"), max_length=200)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, levels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level_code"].choices = list(levels.items())
+
+
+class RevocationForm(forms.Form):
+    decision_number = forms.CharField(label=_("Decision number"), max_length=100)
+    decision_date = forms.DateField(label=_("Decision date"), help_text=_("dd/mm/yyyy"))
+    issuer = forms.CharField(label=_("Issued by"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import (
     can_edit_values,
+    can_manage_reference,
     commune_for_user,
     editable_criteria,
     scope_for,
@@ -15,8 +17,8 @@ from accounts.access import (
 )
 from assessments import queries, services
 from assessments.catalog import family_indicators
-from assessments.forms import ValuesForm
-from assessments.models import Evaluation, IndicatorValue, Period
+from assessments.forms import RecognitionForm, RevocationForm, ValuesForm
+from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from criteria import engine
 from criteria.queries import current_catalog
 from dashboard.views import selected_period
@@ -100,7 +102,8 @@ def commune_detail(request, ref):
     code = request.GET.get("ky")
     period = next((p for p in periods if p.code == code), periods[-1] if periods else None)
     context = {"unit": unit, "periods": periods, "period": period,
-               "can_edit": can_edit_values(request.user, unit)}
+               "can_edit": can_edit_values(request.user, unit),
+               "can_recognise": can_manage_reference(request.user)}
     if period is not None:
         ctx = queries.period_context(period)
         status = queries.commune_statuses(ctx, [unit])[0]
@@ -178,3 +181,58 @@ def allowed_indicators(user, family: str) -> set[str] | None:
                 if criterion.code == criterion_code:
                     allowed.update(ind.code for ind in criterion.indicators)
     return allowed
+
+
+def _level_choices(unit) -> tuple[dict[str, str], dict[str, int], str | None]:
+    period = Period.objects.filter(evaluations__unit=unit).order_by("-start").first()
+    ctx = queries.period_context(period) if period else None
+    if ctx is None or ctx.family is None:
+        return {}, {}, None
+    return ctx.level_names, ctx.level_ranks, ctx.family
+
+
+@login_required
+def recognition_add(request, ref):
+    unit = commune_for_user(request.user, ref)
+    if not can_manage_reference(request.user):
+        raise PermissionDenied
+    names, ranks, family = _level_choices(unit)
+    form = RecognitionForm(request.POST or None, levels=names)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.record_recognition(
+            unit, level_code=data["level_code"], level_rank=ranks[data["level_code"]], family=family,
+            decision_number=data["decision_number"], decision_date=data["decision_date"],
+            issuer=data["issuer"], note=data["note"], user=request.user,
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        messages.success(request, _("The recognition decision was recorded."))
+        return redirect("assessments:detail", ref=unit.ref)
+    return render(request, "assessments/recognition_form.html",
+                  {"unit": unit, "form": form, "title": _("Record a recognition decision")})
+
+
+@login_required
+def recognition_revoke(request, ref, pk):
+    unit = commune_for_user(request.user, ref)
+    if not can_manage_reference(request.user):
+        raise PermissionDenied
+    recognition = get_object_or_404(Recognition, pk=pk, unit=unit)
+    form = RevocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_revocation(
+                recognition, decision_number=data["decision_number"], decision_date=data["decision_date"],
+                issuer=data["issuer"], reason=data["reason"], user=request.user,
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except services.BatchRejected as exc:
+            for message in exc.errors.values():
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The revocation decision was recorded."))
+            return redirect("assessments:detail", ref=unit.ref)
+    return render(request, "assessments/recognition_form.html",
+                  {"unit": unit, "form": form, "recognition": recognition,
+                   "title": _("Record a revocation decision")})

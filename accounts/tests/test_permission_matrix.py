@@ -163,3 +163,18 @@ def test_a_deactivated_user_loses_every_right(client, world):
     response = client.get("/")
     assert response.status_code == 302
     assert not client.login(username="admin", password=PASSWORD)
+
+
+RECOGNISE = {"admin": 302, "officer": 403, "agency": 403, "district": 403, "commune_a": 403,
+             "commune_b": 403, "commune_n": 403, "viewer": 403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_administrators_record_recognition_decisions(client, world, role):
+    from assessments.models import Recognition
+
+    unit = world["units"]["A"] if role != "commune_b" else world["units"]["B"]
+    response = as_user(client, world, role).post(f"/xa/{unit.ref}/cong-nhan/", {
+        "level_code": "ntm", "decision_number": "1/QĐ-UBND", "decision_date": "01/02/2024", "issuer": "UBND"})
+    assert response.status_code == RECOGNISE[role]
+    assert Recognition.objects.filter(unit=unit).exists() is (RECOGNISE[role] == 302)

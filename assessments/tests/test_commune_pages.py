@@ -154,3 +154,34 @@ def test_the_list_costs_the_same_queries_for_3_and_30_communes(client, officer, 
         assert len(response.context["statuses"]) == min(n, 25)
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_an_administrator_records_and_revokes_a_recognition(client, officer, setup):
+    from assessments.models import Recognition
+
+    period, communes = setup
+    client.force_login(officer)
+    response = client.post(f"/xa/{communes[0].ref}/cong-nhan/", {
+        "level_code": "ntm", "decision_number": "456/QĐ-UBND", "decision_date": "15/03/2024",
+        "issuer": "UBND tỉnh Thử"})
+    assert response.status_code == 302
+    recognition = Recognition.objects.get(unit=communes[0])
+    assert (recognition.decision_number, str(recognition.decision_date), recognition.level_rank) == (
+        "456/QĐ-UBND", "2024-03-15", 1)
+    early = client.post(f"/xa/{communes[0].ref}/cong-nhan/{recognition.pk}/thu-hoi/", {
+        "decision_number": "9/QĐ-UBND", "decision_date": "01/01/2024", "issuer": "UBND", "reason": "x"})
+    assert early.status_code == 200 and not hasattr(Recognition.objects.get(pk=recognition.pk), "revocation")
+    response = client.post(f"/xa/{communes[0].ref}/cong-nhan/{recognition.pk}/thu-hoi/", {
+        "decision_number": "789/QĐ-UBND", "decision_date": "20/11/2025", "issuer": "UBND tỉnh Thử",
+        "reason": "Không duy trì tiêu chí"})
+    assert response.status_code == 302
+    html = client.get(f"/xa/{communes[0].ref}/").content.decode()
+    assert "789/QĐ-UBND (20/11/2025)" in html
+
+
+def test_a_commune_officer_cannot_record_recognitions(client, setup, outsider):
+    period, communes = setup
+    client.force_login(outsider)
+    response = client.post(f"/xa/{communes[0].ref}/cong-nhan/", {
+        "level_code": "ntm", "decision_number": "1", "decision_date": "15/03/2024", "issuer": "x"})
+    assert response.status_code == 403
