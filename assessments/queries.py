@@ -205,3 +205,28 @@ def districts_of(province: Unit | None, day: datetime.date) -> QuerySet[Unit]:
     if province is None:
         return Unit.objects.none()
     return Unit.objects.valid_on(day).filter(parent=province, kind=UnitKind.DISTRICT).order_by("name")
+
+
+def explained_results(unit: Unit, period: Period, evaluations: list[Evaluation]) -> list:
+    """(evaluation, engine.SetResult with explanations) for a unit's stored evaluations.
+
+    Stored evaluations keep statuses only; the sentences are rebuilt here with the SAME criteria
+    set versions and the unit's current values (an evaluation is recomputed whenever a value
+    changes, so these are the values it used). Two queries."""
+    from criteria.queries import spec_for_version
+    from units.queries import attributes_on
+
+    if not evaluations:
+        return []
+    catalog = {e.criteria_set.code: spec_for_version(e.version) for e in evaluations}
+    base = min(catalog.values(), key=lambda s: s.level.rank)
+    attribute = AttributeName.GROUP if base.threshold_by == "group" else AttributeName.REGION
+    key = attributes_on([unit.pk], attribute, period.as_of).get(unit.pk, "")
+    values = {
+        code: boolean if number is None else number
+        for code, number, boolean in IndicatorValue.objects.filter(
+            unit=unit, period=period, family=base.family, is_current=True
+        ).values_list("indicator", "number", "boolean")
+    }
+    family = engine.evaluate_sets(catalog, list(catalog), engine.Context(key=key, on_date=period.as_of), values)
+    return [(e, family.results[e.criteria_set.code]) for e in evaluations]

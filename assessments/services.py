@@ -253,6 +253,7 @@ def evaluate_units(units: Iterable[Unit], period: Period, *, at=None) -> dict[in
         catalog,
         family,
         ((uid, engine.Context(key=keys.get(uid, ""), on_date=on_date), values[uid]) for uid in unit_ids),
+        explain=False,
     )
     at = at or timezone.now()
     version_ids = [v.pk for v in versions.values()]
@@ -277,7 +278,9 @@ def evaluate_units(units: Iterable[Unit], period: Period, *, at=None) -> dict[in
                     level_reached=fam.highest_level or "",
                     level_rank=fam.highest_rank or 0,
                     criteria_status={c.code: c.status for c in set_result.criteria},
-                    result=set_result.to_dict(),
+                    # Statuses only: the explanations are rebuilt from the same version and
+                    # values when a page shows them (assessments.queries.explained_results).
+                    result=set_result.statuses(),
                 )
             )
     created = Evaluation.objects.bulk_create(rows)

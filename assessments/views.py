@@ -19,7 +19,6 @@ from assessments import queries, services
 from assessments.catalog import family_indicators
 from assessments.forms import RecognitionForm, RevocationForm, ValuesForm
 from assessments.models import Evaluation, IndicatorValue, Period, Recognition
-from criteria import engine
 from criteria.queries import current_catalog
 from dashboard.views import selected_period
 
@@ -115,7 +114,7 @@ def commune_detail(request, ref):
         context.update(
             ctx=ctx,
             status=status,
-            evaluations=[(e, engine.SetResult.from_dict(e.result)) for e in evaluations],
+            evaluations=queries.explained_results(unit, period, evaluations),
         )
     context["recognitions"] = unit.recognitions.select_related("revocation", "recorded_by").order_by("decision_date")
     context["history"] = queries.value_history(unit)[:200]

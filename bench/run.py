@@ -60,8 +60,10 @@ def main() -> int:
     rows = [
         ("migrate (empty SQLite)", migrate_s * 1000, ""),
         ("setup_demo: units, criteria, demo data (126 communes x 5 periods)", setup_s * 1000, ""),
-        (f"engine: evaluate_batch, {len(units)} communes x {len(catalog)} sets",
+        (f"engine: evaluate_batch with explanations, {len(units)} communes x {len(catalog)} sets",
          median_ms(lambda: engine.evaluate_batch(catalog, family, items)), ""),
+        (f"engine: evaluate_batch statuses only, {len(units)} communes x {len(catalog)} sets",
+         median_ms(lambda: engine.evaluate_batch(catalog, family, items, explain=False)), ""),
         (f"evaluate_units: evaluate and store {len(units)} communes",
          median_ms(lambda: services.evaluate_units(units, period), runs=5), ""),
     ]

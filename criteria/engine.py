@@ -117,6 +117,13 @@ class SetResult:
                     return indicator
         return None
 
+    def statuses(self) -> dict[str, dict[str, str]]:
+        """The compact form stored with an evaluation: every criterion's and indicator's status."""
+        return {
+            "criteria": {c.code: c.status for c in self.criteria},
+            "indicators": {i.code: i.status for c in self.criteria for i in c.indicators},
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable: Decimals become strings, dates ISO strings."""
         # Built by hand: dataclasses.asdict deep-copies every field and was most of the cost of
@@ -454,8 +461,11 @@ def evaluate_rule(rule: Rule, statuses: Mapping[str, Status]) -> Status:
 class _Evaluator:
     """Evaluates sets, remembering threshold selections per (set, key, year)."""
 
-    def __init__(self, catalog: Mapping[str, CriteriaSetSpec] | None):
+    def __init__(self, catalog: Mapping[str, CriteriaSetSpec] | None, explain: bool = True):
         self.catalog = catalog
+        # explain=False computes statuses only (no sentences): for storing many evaluations,
+        # whose explanations are rebuilt when a page shows them.
+        self.explain = explain
         self._thresholds: dict[tuple[str, int, str, int], dict[str, ResolvedThreshold | None]] = {}
 
     def thresholds(
@@ -521,6 +531,8 @@ class _Evaluator:
         assert value is not None
         met = _compare(value, indicator.operator, threshold.value)
         result.status = MET if met else UNMET
+        if not self.explain:
+            return result
         if indicator.type == "bool":
             result.explanation = (
                 f"Đạt: {format_value(value)}"
@@ -554,6 +566,9 @@ class _Evaluator:
         ]
         statuses = {r.code: r.status for r in indicators}
         status = _evaluate_rule(criterion.effective_rule, statuses)
+        if not self.explain:
+            return CriterionResult(code=criterion.code, name=criterion.name, group_code=group_code,
+                                   status=status, explanation="", indicators=indicators)
         labels = {r.code: r.label for r in indicators}
         met = [r.label for r in indicators if r.status == MET]
         unmet = [r.label for r in indicators if r.status == UNMET]
@@ -680,9 +695,12 @@ def evaluate_batch(
     catalog: Mapping[str, CriteriaSetSpec],
     family: str,
     items: Iterable[tuple[Any, Context, Mapping[str, Value]]],
+    *,
+    explain: bool = True,
 ) -> dict[Any, FamilyResult]:
-    """Many units at once; threshold selections are shared per (set, key, year)."""
-    evaluator = _Evaluator(catalog)
+    """Many units at once; threshold selections are shared per (set, key, year). With
+    explain=False only statuses are computed (explanations stay empty)."""
+    evaluator = _Evaluator(catalog, explain=explain)
     specs = family_specs(catalog, family)
     return {key: evaluator.family(specs, context, values) for key, context, values in items}
 

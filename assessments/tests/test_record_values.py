@@ -168,3 +168,14 @@ def test_the_service_refuses_indicators_outside_the_callers_rights(commune, peri
         services.record_values(commune, period, {"3.1": "90", "10.1": "45"}, source="x",
                                allowed_indicators={"3.1", "3.2"})
     assert IndicatorValue.objects.count() == 0
+
+
+def test_the_page_explanations_are_rebuilt_with_the_stored_statuses(commune, period):
+    from assessments.queries import explained_results
+
+    services.record_values(commune, period, values_for(period, failing={"10", "17"}, skip={"2.1"}), source="x")
+    evaluations = list(Evaluation.objects.filter(unit=commune, period=period).select_related("criteria_set", "version"))
+    assert len(evaluations) == 3
+    for evaluation, result in explained_results(commune, period, evaluations):
+        assert result.statuses() == evaluation.result
+        assert all(i.explanation for c in result.criteria for i in c.indicators)
