@@ -1,0 +1,331 @@
+"""Import a workbook of indicator values, all or nothing, through `record_values_many`.
+
+Used by the web upload (through jobs.run_import_job) and by `manage.py import_values`.
+Every problem is collected with its sheet, cell and reason before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from accounts.access import scope_for
+from assessments import services
+from assessments.catalog import family_on
+from assessments.models import IndicatorValue, Period
+from assessments.queries import programme_communes
+from assessments.values import ValueError_, parse_indicator_value
+from units.models import COMMUNE_LEVEL_KINDS, Unit
+
+from . import layout as L
+from .columns import Column, family_columns
+from .reader import NotAWorkbook, SheetData, is_date, read_workbook
+
+
+@dataclass
+class Problem:
+    sheet: str
+    cell: str
+    message: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    period_code: str = ""
+    family: str = ""
+    units: int = 0
+    values: int = 0
+    created: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+Progress = Callable[[int], None]
+
+
+def _meta(sheet: SheetData | None) -> tuple[dict[str, list[Any]], dict[int, str]]:
+    """Keys of the _meta sheet (column A) with their values, and column number -> code."""
+    keys: dict[str, list[Any]] = {}
+    columns: dict[int, str] = {}
+    if sheet is None:
+        return keys, columns
+    for cells in sheet.rows.values():
+        key = str(cells.get(1, "")).strip()
+        rest = [cells[c] for c in sorted(cells) if c > 1]
+        if key == "column" and len(rest) >= 2:
+            columns[L.column_index(str(rest[0]).strip())] = str(rest[1]).strip()
+        elif key:
+            keys.setdefault(key, []).extend(rest)
+    return keys, columns
+
+
+def _first(keys: dict[str, list[Any]], name: str, default: Any = None) -> Any:
+    values = keys.get(name)
+    return values[0] if values else default
+
+
+def _commune_code(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    # A code Excel turned into a number loses its leading zeros (02659 -> 2659).
+    return text.zfill(5) if isinstance(value, int) else text
+
+
+def _raw_value(column: Column, value, percent: bool):
+    """The cell value as record_values_many reads it."""
+    if column.type == "bool" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value in (0, 1):
+            return bool(value)
+    if percent and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (Decimal(repr(value)) * 100).normalize()
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _map_columns(header: dict[int, object], meta_columns: dict[int, str], by_code: dict[str, Column],
+                 code_col: int, result: ImportResult, sheet: str) -> dict[int, Column]:
+    by_header: dict[str, str] = {}
+    for column in by_code.values():
+        by_header[L.normalise_header(column.header)] = column.code
+        by_header.setdefault(L.normalise_header(column.code), column.code)
+    mapped: dict[int, Column] = {}
+    seen: dict[str, int] = {}
+    for col in sorted(set(header) | set(meta_columns)):
+        if col < L.FIRST_INDICATOR_COL or col == code_col:
+            continue
+        text = header.get(col)
+        header_code = by_header.get(L.normalise_header(text)) if text is not None else None
+        meta_code = meta_columns.get(col)
+        where = L.cell_ref(L.HEADER_ROW, col)
+        if meta_code is not None and meta_code not in by_code:
+            result.problems.append(Problem(sheet, where, _(
+                "the column is for indicator “%(code)s”, which is not in the criteria set of the period"
+            ) % {"code": meta_code}))
+            continue
+        # The header wins over the position recorded at export (a column moved or inserted).
+        code = header_code or meta_code
+        if code is None:
+            result.warnings.append(Problem(sheet, where, _(
+                "column “%(header)s” is not an indicator of the criteria set: ignored"
+            ) % {"header": text}))
+            continue
+        if code in seen:
+            result.problems.append(Problem(sheet, where, _(
+                "indicator %(label)s appears in two columns (%(first)s and %(second)s)"
+            ) % {"label": by_code[code].label, "first": L.column_letter(seen[code]),
+                 "second": L.column_letter(col)}))
+            continue
+        seen[code] = col
+        mapped[col] = by_code[code]
+    return mapped
+
+
+def import_workbook(path_or_file, *, user=None, source: str = "", reason: str = "",
+                    progress: Progress | None = None, period: Period | None = None,
+                    ip_address: str | None = None) -> ImportResult:
+    """Import a workbook exported by `exporter.export_workbook` (or one shaped like it).
+
+    `path_or_file` is a path or a binary file object; `source` says where the figures come
+    from. `user` None means a system import (the command without --user): no access
+    restriction. Nothing is written when any problem is
+    found; the result lists every problem and the counts of what was written otherwise.
+    """
+    report = progress or (lambda percent: None)
+    result = ImportResult()
+    sheet = L.DATA_SHEET
+    try:
+        data = read_workbook(path_or_file, {L.DATA_SHEET, L.META_SHEET})
+    except NotAWorkbook:
+        result.problems.append(Problem("", "", _("the file is not an Excel workbook (.xlsx)")))
+        return result
+    report(30)
+    if L.DATA_SHEET not in data.sheets:
+        result.problems.append(Problem(sheet, "", _("the workbook has no sheet named “%(name)s”") % {"name": sheet}))
+        return result
+    keys, meta_columns = _meta(data.sheets.get(L.META_SHEET))
+    rows = data.sheets[L.DATA_SHEET]
+
+    # Period and family
+    period_code = str(_first(keys, "period", "") or "").strip()
+    if period is None:
+        if not period_code:
+            result.problems.append(Problem(L.META_SHEET, "", _(
+                "the workbook does not say its period: export a new workbook from the site")))
+            return result
+        period = Period.objects.filter(code=period_code).first()
+        if period is None:
+            result.problems.append(Problem(L.META_SHEET, "B3", _(
+                "the period “%(code)s” does not exist") % {"code": period_code}))
+            return result
+    elif period_code and period_code != period.code:
+        result.problems.append(Problem(L.META_SHEET, "B3", _(
+            "the workbook is for period %(found)s, not %(expected)s") % {"found": period_code,
+                                                                          "expected": period.code}))
+        return result
+    result.period_code = period.code
+    family = family_on(period.as_of)
+    if family is None:
+        result.problems.append(Problem(L.META_SHEET, "", _("no criteria set is in force for this period")))
+        return result
+    result.family = family
+    meta_family = str(_first(keys, "family", "") or "").strip()
+    if meta_family and meta_family != family:
+        result.problems.append(Problem(L.META_SHEET, "", _(
+            "the workbook is for the criteria family %(found)s, but %(expected)s is in force for the period"
+        ) % {"found": meta_family, "expected": family}))
+        return result
+
+    # Columns and rows
+    by_code = {c.code: c for c in family_columns(family, period.as_of)}
+    code_col = L.column_index(str(_first(keys, "code_column", "A")).strip() or "A")
+    first_row = int(_first(keys, "first_data_row", L.FIRST_DATA_ROW) or L.FIRST_DATA_ROW)
+    columns = _map_columns(rows.rows.get(L.HEADER_ROW, {}), meta_columns, by_code, code_col, result, sheet)
+
+    data_rows: dict[int, str] = {}
+    for row_number in sorted(rows.rows):
+        if row_number < first_row:
+            continue
+        cells = rows.rows[row_number]
+        code = cells.get(code_col)
+        if code is None:
+            if any(col in columns for col in cells):
+                result.problems.append(Problem(sheet, L.cell_ref(row_number, code_col), _(
+                    "this row has values but no commune code")))
+            continue
+        data_rows[row_number] = _commune_code(code)
+    report(40)
+
+    units = {
+        u.ref: u
+        for u in programme_communes(period.as_of).filter(ref__in=set(data_rows.values()))
+    }
+    scope = scope_for(user) if user is not None else None
+    allowed = None
+    if user is not None:
+        from assessments.views import allowed_indicators
+
+        allowed = allowed_indicators(user, family)
+    unknown = set(data_rows.values()) - set(units)
+    existing_other = set()
+    if unknown:
+        existing_other = set(
+            Unit.objects.filter(ref__in=unknown, kind__in=COMMUNE_LEVEL_KINDS).values_list("ref", flat=True)
+        )
+    stored: dict[tuple[int, str], Any] = {
+        (uid, code): (boolean if number is None else number)
+        for uid, code, number, boolean in IndicatorValue.objects.filter(
+            unit__in=list(units.values()), period=period, family=family, is_current=True
+        ).values_list("unit_id", "indicator", "number", "boolean")
+    }
+
+    batch: dict[Unit, dict[str, Any]] = {}
+    cells_of: dict[tuple[str, str], str] = {}
+    seen_rows: dict[str, int] = {}
+    for row_number, ref in data_rows.items():
+        code_cell = L.cell_ref(row_number, code_col)
+        cells = rows.rows[row_number]
+        unit = units.get(ref)
+        if unit is None:
+            message = (_("commune %(code)s is not a programme commune of the province in this period")
+                       if ref in existing_other else _("unknown commune code “%(code)s”"))
+            result.problems.append(Problem(sheet, code_cell, message % {"code": ref}))
+            continue
+        if ref in seen_rows:
+            result.problems.append(Problem(sheet, code_cell, _(
+                "commune %(code)s (%(name)s) already appears on row %(row)s") % {
+                    "code": ref, "name": unit.name, "row": seen_rows[ref]}))
+            continue
+        seen_rows[ref] = row_number
+        has_values = any(col in columns for col in cells)
+        if scope is not None and has_values and not (scope.can_read(unit.pk) and scope.can_write(unit.pk)):
+            result.problems.append(Problem(sheet, code_cell, _(
+                "you may not change the values of commune %(code)s (%(name)s)") % {
+                    "code": ref, "name": unit.name}))
+            continue
+        values: dict[str, Any] = {}
+        for col, column in columns.items():
+            if col not in cells:
+                continue
+            where = L.cell_ref(row_number, col)
+            raw = cells[col]
+            if is_date(raw):
+                result.problems.append(Problem(sheet, where, _(
+                    "indicator %(label)s: a date is not a value for this indicator") % {"label": column.label}))
+                continue
+            raw = _raw_value(column, raw, (row_number, col) in rows.percent)
+            if raw == "":
+                continue
+            try:
+                value = parse_indicator_value(column.spec, raw)
+            except ValueError_ as exc:
+                result.problems.append(Problem(sheet, where, _(
+                    "indicator %(label)s (%(name)s): %(reason)s") % {
+                        "label": column.label, "name": column.name, "reason": exc}))
+                continue
+            old = stored.get((unit.pk, column.code), None)
+            same = old is not None and (old is value if isinstance(value, bool)
+                                        else not isinstance(old, bool) and Decimal(old) == value)
+            if allowed is not None and column.code not in allowed:
+                if not same:
+                    result.problems.append(Problem(sheet, where, _(
+                        "you may not change indicator %(label)s (%(name)s)") % {
+                            "label": column.label, "name": column.name}))
+                continue
+            if old is not None and not same and not reason.strip():
+                result.problems.append(Problem(sheet, where, _(
+                    "this changes a value already recorded (%(old)s): give a reason for the correction"
+                ) % {"old": old if not isinstance(old, bool) else (L.YES if old else L.NO)}))
+                continue
+            values[column.code] = value
+            cells_of[(ref, column.code)] = where
+        if values:
+            batch[unit] = values
+    report(60)
+    if result.problems:
+        return result
+
+    result.units = len(batch)
+    result.values = sum(len(v) for v in batch.values())
+    if not batch:
+        return result
+    try:
+        written = services.record_values_many(
+            period, batch, user=user, source=source, reason=reason, ip_address=ip_address,
+            allowed_indicators=allowed,
+        )
+    except services.BatchRejected as exc:
+        for key, message in exc.errors.items():
+            result.problems.append(Problem(sheet, cells_of.get(tuple(key.split(":", 1)), ""), message))
+        return result
+    except PermissionDenied:
+        result.problems.append(Problem(sheet, "", _("you may not change some of these values")))
+        return result
+    for record in written.values():
+        result.created += record.created
+        result.corrected += record.corrected
+        result.unchanged += record.unchanged
+    report(100)
+    return result
