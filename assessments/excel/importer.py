@@ -38,7 +38,7 @@ class Problem:
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{self.where}: {self.message}" if self.where else self.message
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
