@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("xa/", include("assessments.urls")),
     path("tai-khoan/", include("accounts.urls")),
+    path("ke-hoach/", include("planning.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -20,7 +20,7 @@ from audit.models import AuditRecord
 from conftest import make_province
 from criteria import services as criteria
 from planning import services as planning
-from planning.models import Phase
+from planning.models import Phase, SupportTeamMember
 from units import loaders
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +90,42 @@ def _cases(world, tmp_path):
         "planning.services.set_phase_targets": lambda: planning.set_phase_targets(
             phase, {("ntm", 2025): 10}, user=user),
         "units.loaders.load_province": lambda: loaders.load_province("10", user=user),
+        **_planning_cases(w, user, phase, agency),
+    }
+
+
+def _planning_cases(w, user, phase, agency):
+    commune = w["commune"]
+
+    def item():
+        return planning.create_items([planning.ItemSpec(
+            unit=commune, family="ntm-xa-2021", indicators={"10.1": ("10", "30", "≥ 39")}, title="Thu nhập",
+            target_date=datetime.date(2026, 12, 31), estimated_cost=10)], user=user)[0]
+
+    def task():
+        return planning.add_task(unit=commune, title="Việc", item=item(), user=user)
+
+    return {
+        "planning.services.create_items": item,
+        "planning.services.update_item": lambda: planning.update_item(item(), title="Thu nhập 2", user=user),
+        "planning.services.set_item_status": lambda: planning.set_item_status(
+            item(), "in_progress", user=user),
+        "planning.services.add_task": task,
+        "planning.services.set_task_status": lambda: planning.set_task_status(task(), "done", user=user),
+        "planning.services.add_progress_note": lambda: planning.add_progress_note(
+            item(), date=datetime.date(2025, 1, 1), text="Tiến độ", user=user),
+        "planning.services.set_year_targets": lambda: planning.set_year_targets(
+            phase, {2025: (10, "16.5")}, user=user),
+        "planning.services.set_commune_target": lambda: planning.set_commune_target(
+            commune, "ntm", 2025, user=user),
+        "planning.services.set_helping_agency": lambda: planning.set_helping_agency(agency, commune, user=user),
+        "planning.services.add_support_member": lambda: planning.add_support_member(
+            commune, name="Ông A", role="Tổ trưởng", user=user),
+        "planning.services.remove_support_member": lambda: planning.remove_support_member(
+            SupportTeamMember.objects.create(unit=commune, name="Bà B"), user=user),
+        "planning.services.record_field_visit": lambda: planning.record_field_visit(
+            agency, commune, date=datetime.date(2025, 3, 1), criteria_checked=["3"],
+            follow_ups=[planning.FollowUp("Sửa kênh", "agency", datetime.date(2025, 6, 1))], user=user),
     }
 
 
@@ -124,6 +160,11 @@ CASE_NAMES = {
     "assessments.services.record_values_many", "assessments.services.ensure_period",
     "assessments.services.record_recognition", "assessments.services.record_revocation",
     "criteria.services.sync_sets", "planning.services.set_phase_targets", "units.loaders.load_province",
+    "planning.services.create_items", "planning.services.update_item", "planning.services.set_item_status",
+    "planning.services.add_task", "planning.services.set_task_status", "planning.services.add_progress_note",
+    "planning.services.set_year_targets", "planning.services.set_commune_target",
+    "planning.services.set_helping_agency", "planning.services.add_support_member",
+    "planning.services.remove_support_member", "planning.services.record_field_visit",
 }
 
 

@@ -1,0 +1,154 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, OrganisationKind
+from planning.models import EVIDENCE_EXTENSIONS, FundingSource, ItemStatus, TaskOwner, TaskStatus
+
+
+def agencies():
+    return Organisation.objects.filter(kind=OrganisationKind.AGENCY, is_active=True).order_by("name")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ItemForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    target_date = forms.DateField(label=_("Target date"), widget=DateInput)
+    estimated_cost = forms.IntegerField(label=_("Estimated cost (VND)"), min_value=0, initial=0)
+    funding_source = forms.ChoiceField(label=_("Funding source"), choices=FundingSource.choices)
+    helping_agency = forms.ModelChoiceField(label=_("Helping agency"), queryset=Organisation.objects.none(),
+                                            required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["helping_agency"].queryset = agencies()
+
+
+class NewItemForm(ItemForm):
+    indicators = forms.MultipleChoiceField(label=_("Indicators"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, indicator_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].choices = indicator_choices
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ItemStatus.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=300)
+    owner = forms.ChoiceField(label=_("Assigned to"), choices=TaskOwner.choices)
+    organisation = forms.ModelChoiceField(label=_("Agency"), queryset=Organisation.objects.none(), required=False)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = agencies()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("owner") == TaskOwner.AGENCY and not data.get("organisation"):
+            self.add_error("organisation", _("Choose the agency the task is assigned to."))
+        return data
+
+
+class TaskStatusForm(forms.Form):
+    task = forms.IntegerField()
+    status = forms.ChoiceField(choices=TaskStatus.choices)
+
+
+class NoteForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(
+        label=_("Evidence file"), required=False,
+        help_text=_("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join("." + e for e in EVIDENCE_EXTENSIONS)}),
+    )
+
+
+class VisitForm(forms.Form):
+    commune = forms.CharField(label=_("Commune code"), max_length=32)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    members = forms.CharField(label=_("Members"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    criteria_checked = forms.CharField(label=_("Criteria checked (codes, comma-separated)"), required=False)
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    difficulties = forms.CharField(label=_("Difficulties"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    follow_ups = forms.CharField(
+        label=_("Agreed follow-up actions"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text=_("One per line: action | commune or agency | due date (YYYY-MM-DD)"),
+    )
+
+    def clean_criteria_checked(self):
+        return [c.strip() for c in self.cleaned_data["criteria_checked"].split(",") if c.strip()]
+
+    def clean_follow_ups(self):
+        import datetime
+
+        out = []
+        for n, line in enumerate(self.cleaned_data["follow_ups"].splitlines(), start=1):
+            parts = [p.strip() for p in line.split("|")]
+            if not parts[0]:
+                continue
+            owner = TaskOwner.AGENCY if len(parts) > 1 and parts[1].lower() in ("agency", "co quan", "cơ quan") \
+                else TaskOwner.COMMUNE
+            due = None
+            if len(parts) > 2 and parts[2]:
+                try:
+                    due = datetime.date.fromisoformat(parts[2])
+                except ValueError:
+                    raise forms.ValidationError(
+                        _("Line %(n)s: the due date must be written YYYY-MM-DD.") % {"n": n}) from None
+            out.append((parts[0], owner, due))
+        return out
+
+
+class YearTargetForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    min_criteria = forms.IntegerField(label=_("No commune under (criteria)"), min_value=0, required=False)
+    avg_criteria = forms.DecimalField(label=_("Average criteria per commune"), min_value=0, max_digits=5,
+                                      decimal_places=2, required=False)
+
+
+class LevelTargetForm(forms.Form):
+    level_code = forms.ChoiceField(label=_("Level"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    target_count = forms.IntegerField(label=_("Recognised communes (target)"), min_value=0)
+
+    def __init__(self, *args, levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level_code"].choices = levels
+
+
+class CommuneTargetForm(forms.Form):
+    commune = forms.CharField(label=_("Commune code"), max_length=32)
+    level_code = forms.ChoiceField(label=_("Level"), required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+    def __init__(self, *args, levels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level_code"].choices = [("", "—"), *levels]
+
+
+class HelpingForm(forms.Form):
+    commune = forms.CharField(label=_("Commune code"), max_length=32)
+    organisation = forms.ModelChoiceField(label=_("Helping agency"), queryset=Organisation.objects.none())
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = agencies()
+
+
+class SupportMemberForm(forms.Form):
+    commune = forms.CharField(label=_("Commune code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    role = forms.CharField(label=_("Role in the team"), max_length=200, required=False)
+
+
+class BudgetForm(forms.Form):
+    budget = forms.DecimalField(label=_("Budget (billion VND)"), min_value=0, max_digits=12, decimal_places=3)

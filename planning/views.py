@@ -1,0 +1,181 @@
+"""Roadmap pages of a commune: proposals, items, tasks, progress notes and exports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import commune_for_user, visible_units
+from planning import exports, forms, queries, services
+from planning.models import ACTIVE_STATUSES, ItemStatus
+from planning.permissions import (
+    can_manage_commune_plan,
+    can_manage_item,
+    can_manage_task,
+    can_propose,
+    require,
+)
+
+
+def _set_code(ctx):
+    return ctx.base_set.code if ctx is not None and ctx.base_set is not None else ""
+
+
+@login_required
+def index(request):
+    """The communes the user may read, with their active and overdue roadmap items."""
+    ctx = queries.current_context()
+    units = visible_units(request.user, queries.programme_communes(ctx.period.as_of)) if ctx else []
+    today = queries.today()
+    rows = (
+        units.annotate(
+            active=Count("roadmap_items", filter=Q(roadmap_items__status__in=ACTIVE_STATUSES)),
+            late=Count("roadmap_items", filter=Q(roadmap_items__status__in=ACTIVE_STATUSES,
+                                                 roadmap_items__target_date__lt=today)),
+        ).order_by("parent__name", "name")
+        if ctx else []
+    )
+    return render(request, "planning/index.html", {"rows": rows, "ctx": ctx})
+
+
+def _commune_page_context(request, unit):
+    ctx = queries.current_context()
+    items = queries.annotate_items(list(queries.items_queryset().filter(unit=unit)), ctx)
+    props = queries.proposals(ctx, unit, items) if ctx else []
+    return ctx, items, props
+
+
+@login_required
+def commune_plan(request, ref):
+    unit = commune_for_user(request.user, ref)
+    ctx, items, props = _commune_page_context(request, unit)
+    manage = can_manage_commune_plan(request.user, unit)
+    form = forms.NewItemForm(indicator_choices=[(p.code, p.code) for p in props],
+                             initial={"target_date": queries.today().replace(month=12, day=31)})
+    return render(request, "planning/commune.html", {
+        "unit": unit, "ctx": ctx, "items": items, "proposals": props, "form": form,
+        "overdue": queries.overdue(items), "can_manage": manage,
+        "can_propose": manage or any(can_propose(request.user, unit, {p.indicator.criterion}, _set_code(ctx))
+                                     for p in props),
+        "helping": unit.helping_agencies.select_related("organisation"),
+        "team": unit.support_team.select_related("user"),
+        "visits": unit.field_visits.select_related("organisation").prefetch_related("tasks"),
+    })
+
+
+@login_required
+@require_POST
+def item_create(request, ref):
+    """Accept one proposal, or merge several into one item."""
+    unit = commune_for_user(request.user, ref)
+    ctx, items, props = _commune_page_context(request, unit)
+    by_code = {p.code: p for p in props}
+    form = forms.NewItemForm(request.POST, indicator_choices=[(c, c) for c in by_code])
+    if not form.is_valid():
+        require(can_manage_commune_plan(request.user, unit) or can_propose(
+            request.user, unit, {p.indicator.criterion for p in props}, _set_code(ctx)))
+        messages.error(request, _("The roadmap item was not created: check the fields."))
+        return render(request, "planning/commune.html", {
+            "unit": unit, "ctx": ctx, "items": items, "proposals": props, "form": form,
+            "overdue": queries.overdue(items), "can_manage": True, "can_propose": True,
+        }, status=400)
+    chosen = [by_code[c] for c in form.cleaned_data["indicators"]]
+    require(can_propose(request.user, unit, {p.indicator.criterion for p in chosen}, _set_code(ctx)))
+    data = form.cleaned_data
+    services.create_items([services.ItemSpec(
+        unit=unit, family=ctx.family,
+        indicators={p.code: (p.indicator.criterion, p.value, p.threshold) for p in chosen},
+        title=data["title"], target_date=data["target_date"], estimated_cost=data["estimated_cost"],
+        funding_source=data["funding_source"], helping_agency=data["helping_agency"],
+    )], user=request.user)
+    messages.success(request, _("The roadmap item was created."))
+    return redirect("planning:commune", unit.ref)
+
+
+def _item_for(request, pk):
+    item = get_object_or_404(queries.items_queryset(), pk=pk)
+    commune_for_user(request.user, item.unit.ref)
+    ctx = queries.current_context()
+    queries.annotate_items([item], ctx)
+    return item, ctx
+
+
+@login_required
+def item_detail(request, pk):
+    item, ctx = _item_for(request, pk)
+    manage = can_manage_item(request.user, item, _set_code(ctx))
+    indicators = queries.indicator_defs(ctx) if ctx else {}
+    return render(request, "planning/item.html", {
+        "item": item, "ctx": ctx, "can_manage": manage, "indicators": indicators,
+        "notes": item.notes.select_related("created_by"),
+        "edit_form": forms.ItemForm(initial={
+            "title": item.title, "target_date": item.target_date, "estimated_cost": item.estimated_cost,
+            "funding_source": item.funding_source, "helping_agency": item.helping_agency}),
+        "status_form": forms.StatusForm(initial={"status": item.status}),
+        "task_form": forms.TaskForm(), "note_form": forms.NoteForm(initial={"date": queries.today()}),
+        "manage_tasks": {t.pk: can_manage_task(request.user, t, _set_code(ctx)) for t in item.tasks.all()},
+    })
+
+
+@login_required
+@require_POST
+def item_action(request, pk, action):
+    item, ctx = _item_for(request, pk)
+    set_code = _set_code(ctx)
+    if action == "task-status":
+        form = forms.TaskStatusForm(request.POST)
+        require(form.is_valid())
+        task = get_object_or_404(item.tasks.all(), pk=form.cleaned_data["task"])
+        require(can_manage_task(request.user, task, set_code))
+        services.set_task_status(task, form.cleaned_data["status"], user=request.user)
+        return redirect("planning:item", item.pk)
+    require(can_manage_item(request.user, item, set_code))
+    try:
+        if action == "edit":
+            form = forms.ItemForm(request.POST)
+            if form.is_valid():
+                services.update_item(item, user=request.user, **form.cleaned_data)
+        elif action == "status":
+            form = forms.StatusForm(request.POST)
+            if form.is_valid():
+                services.set_item_status(item, form.cleaned_data["status"], met=item.met,
+                                         reason=form.cleaned_data["reason"], user=request.user)
+        elif action == "task":
+            form = forms.TaskForm(request.POST)
+            if form.is_valid():
+                services.add_task(unit=item.unit, item=item, user=request.user, **form.cleaned_data)
+        elif action == "note":
+            form = forms.NoteForm(request.POST, request.FILES)
+            if form.is_valid():
+                services.add_progress_note(item, user=request.user, **form.cleaned_data)
+        else:
+            return HttpResponse(status=404)
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", None) or [str(exc)]))
+        return redirect("planning:item", item.pk)
+    if form.is_valid():
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("planning:item", item.pk)
+
+
+@login_required
+def commune_export(request, ref, fmt):
+    unit = commune_for_user(request.user, ref)
+    ctx = queries.current_context()
+    items = queries.annotate_items(list(queries.items_queryset().filter(unit=unit)), ctx)
+    if fmt == "xlsx":
+        content, mime = exports.roadmap_xlsx(unit, items, ctx), exports.XLSX
+    else:
+        content, mime = exports.roadmap_docx(unit, items, ctx), exports.DOCX
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="lo-trinh-{unit.ref}.{fmt}"'
+    return response
+
+
+__all__ = ["ItemStatus"]

@@ -1,0 +1,193 @@
+"""Province-level planning pages: the watch over recognised communes, agencies and their field
+visits, targets against actual, helping agencies and support teams, where to invest first."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.access import can_manage_reference, can_view_province, commune_for_user, visible_units
+from accounts.models import Organisation, OrganisationKind
+from planning import forms, optimiser, queries, services
+from planning.models import Phase
+from planning.permissions import (
+    can_list_agencies,
+    can_record_visit,
+    can_view_agency,
+    is_province_role,
+    require,
+    user_agency,
+)
+
+
+def _units(request, ctx):
+    return list(visible_units(request.user, queries.programme_communes(ctx.period.as_of)).order_by("name"))
+
+
+@login_required
+def watch(request):
+    ctx = queries.current_context()
+    if ctx is None:
+        return render(request, "planning/watch.html", {"ctx": None})
+    board = queries.watch(ctx, _units(request, ctx))
+    return render(request, "planning/watch.html", {"ctx": ctx, "board": board})
+
+
+@login_required
+def agency_list(request):
+    own = user_agency(request.user)
+    if own is not None and not is_province_role(request.user):
+        return redirect("planning:agency", own.code)
+    require(can_list_agencies(request.user))
+    agencies = Organisation.objects.filter(kind=OrganisationKind.AGENCY, is_active=True).order_by("name")
+    return render(request, "planning/agency_list.html", {"agencies": agencies})
+
+
+@login_required
+def agency(request, code):
+    organisation = get_object_or_404(Organisation, code=code, kind=OrganisationKind.AGENCY)
+    require(can_view_agency(request.user, organisation))
+    ctx = queries.current_context()
+    view = queries.agency_view(organisation, ctx, _units(request, ctx)) if ctx else None
+    return render(request, "planning/agency.html", {
+        "organisation": organisation, "ctx": ctx, "view": view,
+        "can_visit": can_record_visit(request.user, organisation),
+    })
+
+
+@login_required
+def visit_create(request, code):
+    organisation = get_object_or_404(Organisation, code=code, kind=OrganisationKind.AGENCY)
+    require(can_record_visit(request.user, organisation))
+    form = forms.VisitForm(request.POST or None, initial={"date": queries.today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = commune_for_user(request.user, data["commune"])
+        services.record_field_visit(
+            organisation, unit, date=data["date"], members=data["members"],
+            criteria_checked=data["criteria_checked"], findings=data["findings"],
+            difficulties=data["difficulties"],
+            follow_ups=[services.FollowUp(t, o, d) for t, o, d in data["follow_ups"]], user=request.user,
+        )
+        messages.success(request, _("The field visit was recorded."))
+        return redirect("planning:agency", organisation.code)
+    return render(request, "planning/visit_form.html", {"organisation": organisation, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+def _phase():
+    return Phase.objects.order_by("-start_year").first()
+
+
+@login_required
+def targets(request):
+    require(can_view_province(request.user))
+    ctx = queries.current_context()
+    phase = _phase()
+    rows = queries.targets_vs_actual(phase, ctx, queries.province_units(ctx)) if phase and ctx else []
+    return render(request, "planning/targets.html", {
+        "ctx": ctx, "phase": phase, "rows": rows, "can_edit": can_manage_reference(request.user),
+        "commune_targets": phase and ctx and _commune_targets(ctx),
+    })
+
+
+def _commune_targets(ctx):
+    from planning.models import CommuneTarget
+
+    return CommuneTarget.objects.select_related("unit").order_by("year", "unit__name")
+
+
+@login_required
+def targets_edit(request):
+    require(can_manage_reference(request.user))
+    phase = _phase()
+    if phase is None:
+        raise PermissionDenied
+    ctx = queries.current_context()
+    levels = list(ctx.level_names.items()) if ctx else []
+    kind = request.POST.get("kind") if request.method == "POST" else None
+    year_form = forms.YearTargetForm(request.POST if kind == "year" else None, prefix="y")
+    level_form = forms.LevelTargetForm(request.POST if kind == "level" else None, prefix="l", levels=levels)
+    commune_form = forms.CommuneTargetForm(request.POST if kind == "commune" else None, prefix="c", levels=levels)
+    if kind == "year" and year_form.is_valid():
+        d = year_form.cleaned_data
+        services.set_year_targets(phase, {d["year"]: (d["min_criteria"], d["avg_criteria"])}, user=request.user)
+        messages.success(request, _("Saved."))
+        return redirect("planning:targets_edit")
+    if kind == "level" and level_form.is_valid():
+        d = level_form.cleaned_data
+        services.set_phase_targets(phase, {(d["level_code"], d["year"]): d["target_count"]}, user=request.user)
+        messages.success(request, _("Saved."))
+        return redirect("planning:targets_edit")
+    if kind == "commune" and commune_form.is_valid():
+        d = commune_form.cleaned_data
+        unit = commune_for_user(request.user, d["commune"])
+        try:
+            services.set_commune_target(unit, d["level_code"] or None, d["year"], user=request.user)
+        except ValueError:
+            messages.error(request, _("A commune target needs a level and a year."))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("planning:targets_edit")
+    return render(request, "planning/targets_edit.html", {
+        "phase": phase, "year_form": year_form, "level_form": level_form, "commune_form": commune_form,
+        "year_targets": phase.year_targets.all(), "level_targets": phase.targets.all(),
+        "commune_targets": _commune_targets(ctx),
+    }, status=400 if kind else 200)
+
+
+@login_required
+def helping(request):
+    require(can_view_province(request.user))
+    can_edit = can_manage_reference(request.user)
+    kind = request.POST.get("kind") if request.method == "POST" else None
+    if kind:
+        require(can_edit)
+    help_form = forms.HelpingForm(request.POST if kind == "help" else None, prefix="h")
+    member_form = forms.SupportMemberForm(request.POST if kind == "member" else None, prefix="m")
+    if kind == "help" and help_form.is_valid():
+        d = help_form.cleaned_data
+        unit = commune_for_user(request.user, d["commune"])
+        services.set_helping_agency(d["organisation"], unit, helping=not d["remove"], user=request.user)
+        messages.success(request, _("Saved."))
+        return redirect("planning:helping")
+    if kind == "member" and member_form.is_valid():
+        d = member_form.cleaned_data
+        unit = commune_for_user(request.user, d["commune"])
+        services.add_support_member(unit, name=d["name"], role=d["role"], user=request.user)
+        messages.success(request, _("Saved."))
+        return redirect("planning:helping")
+    from planning.models import HelpingAssignment, SupportTeamMember
+
+    return render(request, "planning/helping.html", {
+        "can_edit": can_edit, "help_form": help_form, "member_form": member_form,
+        "assignments": HelpingAssignment.objects.select_related("organisation", "unit").order_by("unit__name"),
+        "members": SupportTeamMember.objects.select_related("unit", "user").order_by("unit__name", "pk"),
+    }, status=400 if kind else 200)
+
+
+BILLION = Decimal(1_000_000_000)
+
+
+@login_required
+def invest(request):
+    require(can_view_province(request.user))
+    ctx = queries.current_context()
+    if ctx is None:
+        return render(request, "planning/invest.html", {"ctx": None})
+    rows = queries.invest_ranking(ctx, queries.province_units(ctx))
+    form = forms.BudgetForm(request.GET or None)
+    selection = None
+    if form.is_bound and form.is_valid():
+        budget = int(form.cleaned_data["budget"] * BILLION)
+        candidates, needs = queries.optimiser_inputs(rows)
+        selection = optimiser.choose(budget, candidates, needs)
+        chosen = set(selection.chosen)
+        selection.items = [i for r in rows for i in r.items if i.pk in chosen]
+        done = set(selection.communes)
+        selection.units = [r.unit for r in rows if r.unit.pk in done]
+        selection.budget = budget
+    return render(request, "planning/invest.html", {"ctx": ctx, "rows": rows, "form": form, "selection": selection})
