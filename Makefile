@@ -29,6 +29,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+	$(PY) -m bench.excel
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*'

@@ -6,6 +6,8 @@ from django.utils import translation
 
 class Command(BaseCommand):
     help = "Nhập số liệu chỉ tiêu từ tệp Excel (trọn vẹn hoặc không ghi gì)."
+    # A data command: skip the system checks (URLs, templates...) to start fast.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="tệp .xlsx xuất từ hệ thống")

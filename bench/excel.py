@@ -1,0 +1,117 @@
+"""`make bench` (Excel part): import a province workbook of the demo data.
+
+Exports period 2024 for every programme commune of Lào Cai and every indicator, shifts the
+numbers slightly so the import really writes, then measures (median of 5, each on a fresh copy
+of the database): (a) `manage.py import_values FILE` as a whole process, (b) `import_workbook`
+in-process, (c) the bare read of the same file by the reader the importer uses.
+Targets: (a) under 0.8 s; (b) no more than twice (c).
+"""
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _median(fn, runs=5, before=None):
+    times = []
+    for _ in range(runs):
+        if before:
+            before()
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="ntm-bench-excel-"))
+    os.environ["NTM_DATA_DIR"] = str(tmp)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("migrate", verbosity=0)
+    call_command("setup_demo", stdout=open(os.devnull, "w"))
+
+    from openpyxl import load_workbook
+
+    from assessments.excel import layout as L
+    from assessments.excel.exporter import export_workbook, units_for_export
+    from assessments.excel.importer import import_workbook
+    from assessments.excel.reader import read_workbook
+    from assessments.models import Period
+
+    period = Period.objects.get(code="2024")
+    units = units_for_export(None, period)
+    wb = export_workbook(period, units)
+    ws = wb[L.DATA_SHEET]
+    # Shift every number a little (within its range) so every numeric cell is a correction.
+    for row in ws.iter_rows(min_row=L.FIRST_DATA_ROW, min_col=L.FIRST_INDICATOR_COL):
+        for cell in row:
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                cell.value = cell.value - 1 if cell.value >= 1 else cell.value + 1
+    path = tmp / "tinh-2024.xlsx"
+    wb.save(path)
+    n_cells = sum(1 for row in ws.iter_rows(min_row=L.FIRST_DATA_ROW, min_col=L.FIRST_INDICATOR_COL)
+                  for c in row if c.value is not None)
+
+    db = tmp / "ntm.sqlite3"
+    pristine = tmp / "pristine.sqlite3"
+    connections.close_all()
+    shutil.copy(db, pristine)
+
+    def fresh_db():
+        connections.close_all()
+        shutil.copy(pristine, db)
+
+    command = [sys.executable, str(ROOT / "manage.py"), "import_values", str(path),
+               "--reason", "bench", "--source", "bench"]
+    env = dict(os.environ)
+
+    def whole_process():
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(done.stderr[-2000:])
+
+    process_s = _median(whole_process, before=fresh_db)
+
+    last = {}
+
+    def in_process():
+        last["result"] = import_workbook(str(path), user=None, source="bench", reason="bench")
+
+    import_s = _median(in_process, before=fresh_db)
+    result = last["result"]
+    assert result.ok, result.problems[:5]
+    parse_s = _median(lambda: read_workbook(str(path), {L.DATA_SHEET, L.META_SHEET}))
+    openpyxl_s = _median(lambda: [r for r in load_workbook(path, read_only=True, data_only=True)[L.DATA_SHEET]
+                                  .iter_rows(values_only=True)])
+    fresh_db()
+
+    print(f"NTM bench: Excel import ({len(units)} communes, {n_cells} filled cells, "
+          f"{result.corrected} corrected, {result.unchanged} unchanged)")
+    print(f"  (a) manage.py import_values, whole process   {process_s * 1000:8.1f} ms   target < 800 ms"
+          f"  {'OK' if process_s < 0.8 else 'MISSED'}")
+    print(f"  (b) import_workbook in-process               {import_s * 1000:8.1f} ms")
+    print(f"  (c) bare parse (the importer's reader)        {parse_s * 1000:8.1f} ms")
+    print(f"      openpyxl read-only, values only           {openpyxl_s * 1000:8.1f} ms")
+    ratio = import_s / parse_s
+    print(f"  ratio (b)/(c)                                {ratio:8.2f}      target <= 2"
+          f"  {'OK' if ratio <= 2 else 'MISSED'}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
