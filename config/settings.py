@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "assessments",
     "planning",
     "dashboard",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -126,3 +127,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Reporting cycle (reporting app) --------------------------------------------------------------
+# Reminder emails: console in the embedded mode; set EMAIL_BACKEND (and EMAIL_HOST, ...) in production.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ntm-monitor@localhost")
+# Days before a report's due date when the first reminder goes out (the second: the day after it).
+NTM_REMINDER_DAYS_BEFORE = env_int("NTM_REMINDER_DAYS_BEFORE", 3)
+# Celery (production only; config/celery.py): the broker, e.g. redis://127.0.0.1:6379/0.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+# --- end of reporting cycle settings ----------------------------------------------------------------

@@ -6,5 +6,6 @@ urlpatterns = [
     path("xa/", include("assessments.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("ke-hoach/", include("planning.urls")),
+    path("bao-cao/", include("reporting.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,54 @@
+"""Who may do what in the reporting cycle, on top of accounts.access (the one access layer).
+
+- a reporter (district officer: its district; commune officer: its commune; agency officer: its
+  agency) sees its due reports and writes its own submissions only;
+- province administrators and officers review (return, accept);
+- province-wide readers (accounts.access.can_view_province) see completeness pages, exports
+  and the official documents.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from accounts.access import can_view_province, scope_for
+from accounts.models import Role
+from reporting.models import ReportingPeriod, Submission
+from reporting.reporters import Reporter, key_of, reporter_for_user
+
+REVIEW_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER}
+
+
+def can_review(user) -> bool:
+    return scope_for(user).role in REVIEW_ROLES
+
+
+def can_read_province_reports(user) -> bool:
+    return can_view_province(user)
+
+
+def reporter_for_period(user, period: ReportingPeriod, reporter_key: str) -> Reporter:
+    """The user's reporter when it is the one named in the URL and reports on this schedule;
+    PermissionDenied otherwise (a commune officer cannot write for another commune)."""
+    reporter = reporter_for_user(user)
+    if reporter is None or reporter.key != reporter_key:
+        raise PermissionDenied
+    if reporter.level != period.schedule.reporter_level:
+        raise PermissionDenied
+    if reporter.unit is not None and not reporter.unit.is_valid_on(period.due_date):
+        raise PermissionDenied
+    return reporter
+
+
+def submission_for_user(user, pk: int) -> Submission:
+    """A submission the user may read: province-wide readers, or its own reporter."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("period__schedule", "unit", "organisation"), pk=pk
+    )
+    if can_view_province(user):
+        return submission
+    reporter = reporter_for_user(user)
+    if reporter is not None and reporter.key == key_of(submission):
+        return submission
+    raise PermissionDenied

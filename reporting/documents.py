@@ -1,0 +1,495 @@
+"""Official documents: the province's monthly NTM progress report and an agency's quarterly
+report, as Word (.docx, layout of Nghị định 30/2020/NĐ-CP) and as Excel (the tables).
+
+Every figure comes from dashboard.queries.province_dashboard for the assessment period that
+contains the reporting period, so the documents show what the dashboard shows for it. The text
+of the documents is Vietnamese, written directly (official documents are not translated).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import AgencyAssignment, Organisation
+from assessments.models import Period
+from dashboard.queries import Dashboard, province_dashboard
+from reporting.models import ReportingPeriod, Section, State, Submission
+from reporting.queries import completeness
+from units.models import UnitKind
+
+FONT = "Times New Roman"
+DEMO_MARK = "(Dữ liệu minh họa)"
+SECTION_TITLES = OrderedDict([
+    (Section.RESULTS.value, "Kết quả"),
+    (Section.DIFFICULTIES.value, "Khó khăn, vướng mắc"),
+    (Section.PROPOSALS.value, "Đề xuất, kiến nghị"),
+])
+
+
+def assessment_period_for(rperiod: ReportingPeriod) -> Period | None:
+    """The assessment period (year) whose values the report uses: the one containing the end of
+    the reporting period, else the latest one started before it."""
+    return (
+        Period.objects.filter(start__lte=rperiod.end, end__gte=rperiod.end).first()
+        or Period.objects.filter(start__lte=rperiod.end).order_by("-start").first()
+    )
+
+
+def is_demo() -> bool:
+    from assessments.demo import demo_present
+
+    return bool(settings.NTM_DEMO) or demo_present()
+
+
+def vn_number(value) -> str:
+    """15.03 → "15,03" (Vietnamese decimal comma); None → "—"."""
+    if value is None:
+        return "—"
+    return str(value).replace(".", ",")
+
+
+def _avg(values: list[int]) -> Decimal | None:
+    if not values:
+        return None
+    return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+@dataclass
+class DistrictRow:
+    name: str
+    communes: int
+    recognised: int
+    meeting: int
+    average_met: Decimal | None
+    at_risk: int
+
+
+@dataclass
+class ProvinceReport:
+    rperiod: ReportingPeriod
+    period: Period | None
+    board: Dashboard | None
+    base_level: str = ""
+    base_level_name: str = ""
+    districts: list[DistrictRow] = field(default_factory=list)
+    narrative: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    submitted: int = 0
+    expected: int = 0
+    on_time: int = 0
+    demo: bool = False
+
+    @property
+    def province_name(self) -> str:
+        return self.board.province.name if self.board and self.board.province else "Tỉnh"
+
+    @property
+    def summary(self) -> list[tuple[str, object]]:
+        """(label, figure) of the dashboard's headline figures."""
+        b = self.board
+        if b is None:
+            return []
+        rows: list[tuple[str, object]] = [("Số xã trong Chương trình", b.communes),
+                                          ("Số xã đã có kết quả đánh giá", b.evaluated)]
+        for level, name in b.ctx.level_names.items():
+            rows.append((f"Số xã được công nhận: {name}", b.recognised_by_level.get(level, 0)))
+            rows.append((f"Số xã đạt theo số liệu: {name}", b.meeting_by_level.get(level, 0)))
+        rows += [
+            ("Số tiêu chí đạt bình quân/xã", b.average_met),
+            ("Số tiêu chí đạt bình quân/xã đã được công nhận", b.average_met_recognised),
+            ("Số xã đã công nhận có tiêu chí không đạt (nguy cơ)", len(b.at_risk)),
+            ("Số xã đã công nhận thuộc diện xem xét thu hồi", b.revocable),
+        ]
+        if b.phase and b.phase.target_min_criteria:
+            rows.append((f"Số xã dưới {b.phase.target_min_criteria} tiêu chí", b.below_floor))
+        return rows
+
+
+def _narrative(submissions) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {key: [] for key in SECTION_TITLES}
+    for s in submissions:
+        for key in SECTION_TITLES:
+            text = (s.sections or {}).get(key, "").strip()
+            if text:
+                out[key].append((s.reporter_name, text))
+    return out
+
+
+def _reported(rperiod: ReportingPeriod, **filters):
+    return (
+        Submission.objects.filter(period=rperiod, state__in=[State.SUBMITTED, State.ACCEPTED], **filters)
+        .select_related("unit", "organisation").order_by("unit__name", "organisation__name")
+    )
+
+
+def province_report(rperiod: ReportingPeriod) -> ProvinceReport:
+    period = assessment_period_for(rperiod)
+    board = province_dashboard(period) if period else None
+    report = ProvinceReport(rperiod=rperiod, period=period, board=board, demo=is_demo())
+    if board is not None and board.ctx.level_ranks:
+        ranks = board.ctx.level_ranks
+        report.base_level = min(ranks, key=ranks.get)
+        report.base_level_name = board.ctx.level_names[report.base_level]
+        base_rank = ranks[report.base_level]
+        groups: OrderedDict[str, list] = OrderedDict()
+        for s in sorted(board.statuses, key=lambda s: (_district_name(s.unit), s.unit.name)):
+            groups.setdefault(_district_name(s.unit), []).append(s)
+        for name, statuses in groups.items():
+            evaluated = [s for s in statuses if s.criteria_met is not None]
+            report.districts.append(DistrictRow(
+                name=name,
+                communes=len(statuses),
+                recognised=sum(1 for s in statuses if s.recognition and s.recognition.level_rank >= base_rank),
+                meeting=sum(1 for s in evaluated
+                            if s.level_reached and ranks.get(s.level_reached, 0) >= base_rank),
+                average_met=_avg([s.criteria_met for s in evaluated]),
+                at_risk=sum(1 for s in evaluated if s.at_risk),
+            ))
+    report.narrative = _narrative(_reported(rperiod))
+    c = completeness(rperiod)
+    report.expected, report.submitted, report.on_time = c.expected, c.submitted, c.on_time
+    return report
+
+
+def _district_name(unit) -> str:
+    parent = unit.parent
+    if parent is not None and parent.kind == UnitKind.DISTRICT:
+        return parent.name
+    return "Các xã (bản đồ sau sắp xếp)"
+
+
+@dataclass
+class AgencyReport:
+    rperiod: ReportingPeriod
+    organisation: Organisation
+    period: Period | None
+    board: Dashboard | None
+    rates: list = field(default_factory=list)
+    narrative: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    demo: bool = False
+
+
+def agency_report(rperiod: ReportingPeriod, organisation: Organisation) -> AgencyReport:
+    period = assessment_period_for(rperiod)
+    board = province_dashboard(period) if period else None
+    report = AgencyReport(rperiod, organisation, period, board, demo=is_demo())
+    if board is not None and board.ctx.base_set is not None:
+        codes = set(AgencyAssignment.objects.filter(
+            organisation=organisation, criteria_set_code=board.ctx.base_set.code
+        ).values_list("criterion_code", flat=True))
+        report.rates = [r for r in board.rates if r.code in codes]
+    report.narrative = _narrative(_reported(rperiod, organisation=organisation))
+    return report
+
+
+# --- Word ----------------------------------------------------------------------------------------
+
+
+def _setup(document) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    for style_name in ("Normal", "Table Grid"):
+        style = document.styles[style_name]
+        style.font.name = FONT
+        style.font.size = Pt(14)
+        rpr = style.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(fonts)
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attr), FONT)
+
+
+def _para(container, text: str = "", *, bold=False, italic=False, size=14, align=None, indent=False,
+          space_after=6):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    paragraph = container.add_paragraph()
+    paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
+                           None: WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    paragraph.paragraph_format.space_before = Pt(0)
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Mm(10)
+    if text:
+        _run(paragraph, text, bold=bold, italic=italic, size=size)
+    return paragraph
+
+
+def _run(paragraph, text: str, *, bold=False, italic=False, size=14):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run = paragraph.add_run(text)
+    run.font.name = FONT
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.italic = italic
+    return run
+
+
+def _cell(cell, text: str, *, bold=False, italic=False, size=13, align="center"):
+    cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
+    lines = text.split("\n")
+    for line in lines:
+        _para(cell, line, bold=bold, italic=italic, size=size, align=align, space_after=0)
+
+
+def _header(document, *, superior: str, body: str, number: str, place: str, day) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = True
+    left, right = table.rows[0].cells
+    left.paragraphs[0]._element.getparent().remove(left.paragraphs[0]._element)
+    right.paragraphs[0]._element.getparent().remove(right.paragraphs[0]._element)
+    if superior:
+        _para(left, superior, size=13, align="center", space_after=0)
+    _para(left, body, bold=True, size=13, align="center", space_after=0)
+    _para(left, "———", size=13, align="center", space_after=6)
+    _para(left, number, size=13, align="center", space_after=0)
+    _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13, align="center", space_after=0)
+    _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14, align="center", space_after=0)
+    _para(right, "———————————", size=13, align="center", space_after=6)
+    _para(right, f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}", italic=True, size=14,
+          align="center", space_after=0)
+
+
+def _title(document, subject: str, demo: bool) -> None:
+    _para(document, "", space_after=0)
+    _para(document, "BÁO CÁO", bold=True, size=14, align="center", space_after=0)
+    _para(document, subject, bold=True, size=14, align="center", space_after=0)
+    if demo:
+        _para(document, DEMO_MARK, italic=True, size=14, align="center", space_after=0)
+    _para(document, "—————", size=14, align="center", space_after=6)
+
+
+def _table(document, headers: list[str], rows: list[list], *, total: list | None = None):
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = document.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        _cell(cell, text, bold=True)
+    for row in rows + ([total] if total else []):
+        cells = table.add_row().cells
+        for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            text = value if isinstance(value, str) else vn_number(value)
+            _cell(cell, text, bold=row is total, align="left" if i == 0 else "center")
+    _para(document, "", space_after=0)
+    return table
+
+
+def _narrative_block(document, entries: list[tuple[str, str]]) -> None:
+    if not entries:
+        _para(document, "Chưa có nội dung do các đơn vị báo cáo trong kỳ.", italic=True, indent=True)
+        return
+    for name, text in entries:
+        paragraph = _para(document, indent=True)
+        _run(paragraph, f"- {name}: ", bold=True)
+        _run(paragraph, text)
+
+
+def _closing(document, recipients: list[str], signature: list[str]) -> None:
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.paragraphs[0]._element.getparent().remove(left.paragraphs[0]._element)
+    right.paragraphs[0]._element.getparent().remove(right.paragraphs[0]._element)
+    _para(left, "Nơi nhận:", bold=True, italic=True, size=13, align="left", space_after=0)
+    for line in recipients:
+        _para(left, line, size=13, align="left", space_after=0)
+    for line in signature:
+        _para(right, line, bold=True, size=14, align="center", space_after=0)
+    for _i in range(4):
+        _para(right, "", size=14, space_after=0)
+
+
+def _issuer(province_name: str) -> tuple[str, str]:
+    """("UBND TỈNH LÀO CAI", "Lào Cai") from "Tỉnh Lào Cai"."""
+    place = province_name.removeprefix("Tỉnh ").strip() or province_name
+    return f"UBND {province_name.upper()}", place
+
+
+def _save(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def district_table(report: ProvinceReport) -> tuple[list[str], list[list], list]:
+    headers = ["Huyện", "Số xã", f"Đã công nhận {report.base_level_name}",
+               f"Đạt {report.base_level_name} theo số liệu", "Bình quân tiêu chí đạt/xã",
+               "Đã công nhận, có tiêu chí không đạt"]
+    rows = [[r.name, r.communes, r.recognised, r.meeting, r.average_met, r.at_risk] for r in report.districts]
+    b = report.board
+    total = ["Toàn tỉnh", b.communes, b.recognised_by_level.get(report.base_level, 0),
+             b.meeting_by_level.get(report.base_level, 0), b.average_met, len(b.at_risk)] if b else None
+    return headers, rows, total
+
+
+def plan_table(report: ProvinceReport) -> tuple[list[str], list[list]]:
+    headers = ["Mức độ", "Năm", "Kế hoạch (xã)", "Đã công nhận (xã)", "Tỷ lệ so với kế hoạch (%)"]
+    rows = [[p.level_name, str(p.year), p.target, p.actual, p.percent] for p in (report.board.plan if report.board else [])]
+    return headers, rows
+
+
+def province_docx(rperiod: ReportingPeriod, report: ProvinceReport | None = None, day=None) -> bytes:
+    from docx import Document
+
+    report = report or province_report(rperiod)
+    day = day or timezone.localdate()
+    document = Document()
+    _setup(document)
+    body, place = _issuer(report.province_name)
+    _header(document, superior="", body=body, number="Số: …/BC-UBND", place=place, day=day)
+    month = f"tháng {rperiod.start.month:02d} năm {rperiod.start.year}"
+    _title(document, f"Tiến độ thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới {month}",
+           report.demo)
+    b = report.board
+    if b is None or report.period is None:
+        _para(document, "Chưa có số liệu đánh giá cho kỳ báo cáo này.", indent=True)
+    else:
+        set_name = b.ctx.base_set.name if b.ctx.base_set else ""
+        version = b.ctx.base_set.current_version.number if b.ctx.base_set else ""
+        _para(document, (
+            f"Ủy ban nhân dân tỉnh {place} báo cáo tiến độ thực hiện "
+            f"Chương trình mục tiêu quốc gia xây dựng nông thôn mới {month}; số liệu đánh giá đến ngày "
+            f"{report.period.as_of:%d/%m/%Y} ({report.period.name}), theo bộ tiêu chí “{set_name}” "
+            f"(phiên bản {version}), như sau:"), indent=True)
+        _para(document, "I. KẾT QUẢ THỰC HIỆN", bold=True)
+        _para(document, "1. Tổng hợp chung", bold=True)
+        _table(document, ["Nội dung", "Số liệu"], [[label, value] for label, value in report.summary])
+        _para(document, "2. Kết quả theo huyện", bold=True)
+        headers, rows, total = district_table(report)
+        _table(document, headers, rows, total=total)
+        _para(document, "3. So sánh với kế hoạch giai đoạn", bold=True)
+        headers, rows = plan_table(report)
+        if rows:
+            _table(document, headers, rows)
+        else:
+            _para(document, "Chưa có kế hoạch giai đoạn.", italic=True, indent=True)
+        _para(document, "4. Kết quả do các đơn vị báo cáo", bold=True)
+        _narrative_block(document, report.narrative.get(Section.RESULTS, []))
+    _para(document, "II. KHÓ KHĂN, VƯỚNG MẮC", bold=True)
+    _narrative_block(document, report.narrative.get(Section.DIFFICULTIES, []))
+    _para(document, "III. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
+    _narrative_block(document, report.narrative.get(Section.PROPOSALS, []))
+    _para(document, (
+        f"Tình hình nộp báo cáo kỳ {rperiod.label}: {report.submitted}/{report.expected} đơn vị đã nộp, "
+        f"{report.on_time} đơn vị nộp đúng hạn (hạn {rperiod.due_date:%d/%m/%Y})."), italic=True, indent=True)
+    _para(document, f"Trên đây là báo cáo tiến độ thực hiện Chương trình {month} của Ủy ban nhân dân "
+                    f"tỉnh {place}./.", indent=True)
+    _closing(document, [
+        "- Ban Chỉ đạo Trung ương các CTMTQG (b/c);",
+        "- Bộ Nông nghiệp và Môi trường (b/c);",
+        "- TT Tỉnh ủy, TT HĐND tỉnh (b/c);",
+        "- Chủ tịch, các PCT UBND tỉnh;",
+        "- Các sở, ban, ngành thành viên BCĐ tỉnh;",
+        "- Lưu: VT, VPĐP NTM.",
+    ], ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])
+    return _save(document)
+
+
+def rate_table(report: AgencyReport) -> tuple[list[str], list[list]]:
+    headers = ["Tiêu chí", "Số xã đạt", "Số xã chưa đạt", "Chưa có số liệu", "Số xã đánh giá", "Tỷ lệ đạt (%)"]
+    rows = [[f"{r.code}. {r.name}", r.met, r.unmet, r.missing, r.total, r.percent] for r in report.rates]
+    return headers, rows
+
+
+def agency_docx(rperiod: ReportingPeriod, organisation: Organisation, report: AgencyReport | None = None,
+                day=None) -> bytes:
+    from docx import Document
+
+    report = report or agency_report(rperiod, organisation)
+    day = day or timezone.localdate()
+    document = Document()
+    _setup(document)
+    province = report.board.province.name if report.board and report.board.province else "Tỉnh"
+    superior, place = _issuer(province)
+    _header(document, superior=superior, body=organisation.name.upper(), number="Số: …/BC", place=place, day=day)
+    quarter = f"quý {(rperiod.start.month - 1) // 3 + 1} năm {rperiod.start.year}"
+    _title(document, f"Kết quả thực hiện các tiêu chí nông thôn mới được phân công {quarter}", report.demo)
+    if report.period is not None:
+        _para(document, (
+            f"{organisation.name} báo cáo kết quả thực hiện các tiêu chí được phân công phụ trách trên "
+            f"địa bàn các xã; số liệu đánh giá đến ngày {report.period.as_of:%d/%m/%Y}, như sau:"), indent=True)
+    _para(document, "I. KẾT QUẢ THỰC HIỆN", bold=True)
+    _para(document, "1. Tỷ lệ xã đạt các tiêu chí được phân công", bold=True)
+    headers, rows = rate_table(report)
+    if rows:
+        _table(document, headers, rows)
+    else:
+        _para(document, "Cơ quan chưa được phân công tiêu chí của bộ tiêu chí đang áp dụng.", italic=True,
+              indent=True)
+    _para(document, "2. Kết quả khác", bold=True)
+    _narrative_block(document, report.narrative.get(Section.RESULTS, []))
+    _para(document, "II. KHÓ KHĂN, VƯỚNG MẮC", bold=True)
+    _narrative_block(document, report.narrative.get(Section.DIFFICULTIES, []))
+    _para(document, "III. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
+    _narrative_block(document, report.narrative.get(Section.PROPOSALS, []))
+    _closing(document, ["- UBND tỉnh (b/c);", "- Văn phòng Điều phối NTM tỉnh;", "- Lưu: VT."],
+             ["GIÁM ĐỐC"])
+    return _save(document)
+
+
+# --- Excel ---------------------------------------------------------------------------------------
+
+
+def _sheet(workbook, title: str, caption: str, headers: list[str], rows: list[list], demo: bool):
+    from openpyxl.styles import Font
+
+    sheet = workbook.create_sheet(title)
+    sheet.append([caption + (f" {DEMO_MARK}" if demo else "")])
+    sheet["A1"].font = Font(name=FONT, bold=True, size=13)
+    sheet.append(headers)
+    for cell in sheet[2]:
+        cell.font = Font(name=FONT, bold=True)
+    for row in rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    sheet.column_dimensions["A"].width = 48
+    return sheet
+
+
+def _workbook_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def province_xlsx(rperiod: ReportingPeriod, report: ProvinceReport | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    report = report or province_report(rperiod)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    caption = f"Báo cáo tiến độ NTM {rperiod.label}"
+    _sheet(workbook, "Tổng hợp", caption, ["Nội dung", "Số liệu"],
+           [[label, value] for label, value in report.summary], report.demo)
+    if report.board is not None:
+        headers, rows, total = district_table(report)
+        _sheet(workbook, "Theo huyện", caption, headers, rows + [total], report.demo)
+        headers, rows = plan_table(report)
+        _sheet(workbook, "Kế hoạch giai đoạn", caption, headers, rows, report.demo)
+    return _workbook_bytes(workbook)
+
+
+def agency_xlsx(rperiod: ReportingPeriod, organisation: Organisation, report: AgencyReport | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    report = report or agency_report(rperiod, organisation)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    headers, rows = rate_table(report)
+    _sheet(workbook, "Tiêu chí", f"{organisation.name} — {rperiod.label}", headers, rows, report.demo)
+    return _workbook_bytes(workbook)

@@ -1,0 +1,169 @@
+"""Read models of the reporting pages: completeness and timeliness of a period and of a reporter.
+
+Counts are over the EXPECTED reporters of each period (reporting.reporters): a submission of a
+unit that is not expected (closed before the due date) is listed apart and never counted, so
+every rate is at most 100%.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+from reporting.models import ReportingPeriod, ReportSchedule, State, Submission
+from reporting.reporters import Reporter, expected_reporters, key_of
+from reporting.services import is_on_time
+
+
+def rate(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass
+class Row:
+    reporter: Reporter
+    submission: Submission | None
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        return self.submission.state if self.submission else State.NOT_STARTED
+
+    @property
+    def submitted(self) -> bool:
+        return bool(self.submission and self.submission.submitted_at)
+
+    @property
+    def on_time(self) -> bool | None:
+        return is_on_time(self.submission) if self.submitted else None
+
+    @property
+    def late(self) -> bool:
+        return self.submitted and not self.on_time
+
+    @property
+    def state_label(self) -> str:
+        return State(self.state).label
+
+
+@dataclass
+class Completeness:
+    period: ReportingPeriod
+    today: datetime.date
+    rows: list[Row] = field(default_factory=list)
+    # Submissions of reporters that are not expected for the period (closed units, ...).
+    unexpected: list[Submission] = field(default_factory=list)
+
+    @property
+    def expected(self) -> int:
+        return len(self.rows)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for r in self.rows if r.submitted)
+
+    @property
+    def on_time(self) -> int:
+        return sum(1 for r in self.rows if r.on_time)
+
+    @property
+    def late(self) -> int:
+        return sum(1 for r in self.rows if r.late)
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.submitted
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for r in self.rows if r.state == State.ACCEPTED)
+
+    @property
+    def returned(self) -> int:
+        return sum(1 for r in self.rows if r.state == State.RETURNED)
+
+    @property
+    def submitted_rate(self) -> Decimal | None:
+        return rate(self.submitted, self.expected)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return rate(self.on_time, self.expected)
+
+    @property
+    def overdue(self) -> list[Row]:
+        return [r for r in self.rows if r.overdue]
+
+
+def completeness(period: ReportingPeriod, today: datetime.date | None = None) -> Completeness:
+    """Two or three queries whatever the number of reporters."""
+    today = today or timezone.localdate()
+    reporters = expected_reporters(period)
+    submissions = {
+        key_of(s): s
+        for s in Submission.objects.filter(period=period).select_related("unit", "organisation", "period")
+    }
+    result = Completeness(period=period, today=today)
+    for reporter in reporters:
+        submission = submissions.pop(reporter.key, None)
+        submitted = bool(submission and submission.submitted_at)
+        result.rows.append(Row(reporter, submission, overdue=not submitted and today > period.due_date))
+    result.unexpected = sorted(submissions.values(), key=lambda s: s.reporter_name)
+    return result
+
+
+@dataclass
+class ReporterTotals:
+    reporter: Reporter
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+
+    @property
+    def submitted_rate(self) -> Decimal | None:
+        return rate(self.submitted, self.expected)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return rate(self.on_time, self.expected)
+
+
+def reporter_totals(schedule: ReportSchedule, today: datetime.date | None = None) -> list[ReporterTotals]:
+    """Per reporter, over the schedule's periods already due: each period counts only for the
+    reporters expected in it (the map of its due date)."""
+    today = today or timezone.localdate()
+    totals: dict[str, ReporterTotals] = {}
+    for period in schedule.periods.filter(due_date__lt=today).select_related("schedule"):
+        for row in completeness(period, today).rows:
+            t = totals.setdefault(row.reporter.key, ReporterTotals(row.reporter))
+            t.expected += 1
+            t.submitted += row.submitted
+            t.on_time += bool(row.on_time)
+            t.late += row.late
+            t.missing += not row.submitted
+    return sorted(totals.values(), key=lambda t: t.reporter.name)
+
+
+def periods_for_reporter(reporter: Reporter, today: datetime.date | None = None) -> list[tuple]:
+    """(period, submission or None) of every period the reporter is expected in, due within the
+    last year or in the next two months, newest first."""
+    today = today or timezone.localdate()
+    periods = ReportingPeriod.objects.select_related("schedule").filter(
+        schedule__reporter_level=reporter.level,
+        due_date__gte=today - datetime.timedelta(days=366),
+        due_date__lte=today + datetime.timedelta(days=62),
+    ).order_by("-due_date")
+    submissions = {s.period_id: s for s in Submission.objects.filter(period__in=periods, **reporter.filter())}
+    out = []
+    for period in periods:
+        if reporter.unit is not None and not reporter.unit.is_valid_on(period.due_date):
+            continue
+        out.append((period, submissions.get(period.pk)))
+    return out
