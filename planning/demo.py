@@ -28,3 +28,118 @@ def ensure_demo_plan() -> Phase:
     )
     set_phase_targets(phase, plan_targets(), note="demo plan")
     return phase
+
+
+SEED = 2025
+DEMO_AGENCY = "so-nong-nghiep"
+
+
+def ensure_demo_roadmaps(seed: int = SEED) -> dict:
+    """Illustrative roadmaps ("minh họa") for the demo communes: one item per unmet criterion
+    with seeded costs, a few past their target date, commune targets, a helping agency, the
+    criteria targets per year and two field visits. Does nothing when they exist."""
+    import datetime
+    import random
+
+    from accounts.models import Organisation
+    from planning import queries
+    from planning.models import RoadmapItem
+    from planning.services import (
+        FollowUp,
+        ItemSpec,
+        add_task,
+        create_items,
+        record_field_visit,
+        set_commune_target,
+        set_helping_agency,
+        set_year_targets,
+    )
+
+    if RoadmapItem.objects.filter(illustrative=True).exists():
+        return {"skipped": True}
+    ctx = queries.current_context()
+    if ctx is None or ctx.spec is None:
+        return {"skipped": True}
+    rng = random.Random(seed)
+    today = queries.today()
+    agency = Organisation.objects.filter(code=DEMO_AGENCY).first()
+    agency_criteria = set(
+        agency.assignments.filter(criteria_set_code=ctx.base_set.code).values_list("criterion_code", flat=True)
+    ) if agency else set()
+    units = queries.province_units(ctx)
+    statuses = queries.indicator_statuses(ctx, [u.pk for u in units])
+    specs, failing_by_unit, targets = [], {}, {}
+    for unit in units:
+        if not any(s == "unmet" for s in statuses.get(unit.pk, {}).values()):
+            continue
+        by_criterion: dict[str, list] = {}
+        for proposal in queries.proposals(ctx, unit):
+            by_criterion.setdefault(proposal.indicator.criterion, []).append(proposal)
+        failing_by_unit[unit.pk] = (unit, sorted(by_criterion))
+        # The year the commune plans to reach the standard: sooner when fewer criteria fail.
+        n = len(by_criterion)
+        target_year = today.year + (1 if n <= 3 else 2 if n <= 6 else 3)
+        year_end = datetime.date(target_year, 12, 31)
+        targets[unit.pk] = target_year
+        for criterion, props in sorted(by_criterion.items()):
+            cost = sum(rng.randrange(20, 260) for _p in props) * 10_000_000
+            if rng.random() < 0.08:
+                target = today - datetime.timedelta(days=rng.randrange(20, 120))
+            else:
+                target = today + datetime.timedelta(days=rng.randrange(60, (year_end - today).days))
+            specs.append(ItemSpec(
+                unit=unit, family=ctx.family,
+                indicators={p.code: (criterion, p.value, p.threshold) for p in props},
+                title=f"Tiêu chí {criterion} ({ctx.criterion_names.get(criterion, '')}): đưa "
+                      f"{', '.join(p.code for p in props)} đạt chuẩn (minh họa)",
+                target_date=target, estimated_cost=cost,
+                funding_source=rng.choice(["ntm", "ntm", "integrated", "ethnic", "poverty", "local", "people"]),
+                helping_agency=agency if criterion in agency_criteria else None, illustrative=True,
+            ))
+    items = create_items(specs, reason="dữ liệu minh họa")
+    for item, spec in zip(items, specs, strict=True):
+        add_task(unit=item.unit, item=item, title="Xã lập kế hoạch chi tiết và huy động nguồn lực (minh họa)",
+                 due_date=min(spec.target_date, today + datetime.timedelta(days=60)))
+        if spec.helping_agency is not None:
+            add_task(unit=item.unit, item=item, owner="agency", organisation=agency,
+                     title="Cơ quan giúp đỡ hướng dẫn kỹ thuật (minh họa)", due_date=spec.target_date)
+    for unit, _criteria in failing_by_unit.values():
+        set_commune_target(unit, "ntm", targets[unit.pk], note="minh họa")
+    helped = []
+    if agency is not None:
+        closest = sorted((v for v in failing_by_unit.values() if agency_criteria & set(v[1])),
+                         key=lambda v: (len(v[1]), v[0].name))[:6]
+        for unit, _criteria in closest:
+            set_helping_agency(agency, unit, note="minh họa")
+            helped.append(unit)
+        for unit, day in zip(helped[:2], (datetime.date(2025, 3, 18), datetime.date(2025, 5, 22)), strict=False):
+            record_field_visit(
+                agency, unit, date=day, members="Đoàn công tác Sở Nông nghiệp và PTNT (minh họa)",
+                criteria_checked=sorted(agency_criteria), illustrative=True,
+                findings="Hệ thống thủy lợi nội đồng xuống cấp; tổ chức sản xuất chưa có liên kết (minh họa)",
+                difficulties="Thiếu vốn đối ứng; địa hình chia cắt (minh họa)",
+                follow_ups=[FollowUp("Lập dự toán sửa chữa kênh mương (minh họa)", "commune",
+                                     day + datetime.timedelta(days=45)),
+                            FollowUp("Hỗ trợ xây dựng hợp tác xã kiểu mới (minh họa)", "agency",
+                                     day + datetime.timedelta(days=90))],
+            )
+    phase = Phase.objects.filter(code="2021-2025").first()
+    if phase is not None:
+        set_year_targets(phase, {2024: (8, "15.5"), 2025: (phase.target_min_criteria, phase.target_avg_criteria)},
+                         note="2025: mục tiêu của tỉnh; 2024 minh họa")
+    return {"items": len(items), "communes": len(failing_by_unit),
+            "overdue": sum(1 for s in specs if s.target_date < today), "visits": min(len(helped), 2)}
+
+
+def optimiser_figures(budgets_billion=(20, 50)) -> dict[int, tuple[int, int]]:
+    """{budget in billion VND: (communes completed, cost in VND)} on the current data."""
+    from planning import optimiser, queries
+
+    ctx = queries.current_context()
+    rows = queries.invest_ranking(ctx, queries.province_units(ctx))
+    candidates, needs = queries.optimiser_inputs(rows)
+    out = {}
+    for billions in budgets_billion:
+        selection = optimiser.choose(billions * 1_000_000_000, candidates, needs)
+        out[billions] = (len(selection.communes), selection.cost)
+    return out

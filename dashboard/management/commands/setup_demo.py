@@ -13,7 +13,7 @@ from accounts.demo import ensure_demo_users
 from assessments import demo
 from assessments.queries import province_on
 from criteria.services import sync_sets
-from planning.demo import ensure_demo_plan
+from planning.demo import ensure_demo_plan, ensure_demo_roadmaps
 from units.loaders import load_province
 
 
@@ -54,3 +54,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Đăng nhập demo (http://127.0.0.1:8000), mỗi vai trò một tài khoản:"))
         for username, password, _created, role in ensure_demo_users(province):
             self.stdout.write(self.style.SUCCESS(f"  {username:<14} mật khẩu: {password}   ({role})"))
+        self.stdout.write(f"Lộ trình minh họa: {ensure_demo_roadmaps()}")
