@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.bulk import insert_rows
 from assessments.catalog import family_indicators, family_on
 from assessments.models import Evaluation, IndicatorValue, Period, Recognition, Revocation
 from assessments.values import ValueError_, is_blank, parse_indicator_value
@@ -50,10 +51,33 @@ def _as_json(value) -> Any:
     return value
 
 
-def _same(stored: IndicatorValue, value) -> bool:
+@dataclass(frozen=True)
+class _Stored:
+    """A current value as read for comparison (pk, number, boolean)."""
+
+    pk: int
+    number: Decimal | None
+    boolean: bool | None
+
+    @property
+    def value(self):
+        return self.boolean if self.number is None else self.number
+
+
+def _same(stored, value) -> bool:
     if isinstance(value, bool):
         return stored.boolean is value and stored.number is None
     return stored.number is not None and Decimal(stored.number) == value
+
+
+@dataclass(frozen=True)
+class _NewValue:
+    unit_id: int
+    indicator: str
+    number: Decimal | None
+    boolean: bool | None
+    supersedes_id: int | None
+    reason: str
 
 
 def validate_batch(family: str, raw_values: Mapping[str, Any], indicators=None) -> dict[str, Any]:
@@ -150,11 +174,12 @@ def record_values_many(
     recorder = user if getattr(user, "is_authenticated", False) else None
     results = {uid: RecordResult() for uid in units}
     with transaction.atomic():
-        existing: dict[tuple[int, str], IndicatorValue] = {
-            (v.unit_id, v.indicator): v
-            for v in IndicatorValue.objects.select_for_update().filter(
-                unit_id__in=list(units), period=period, family=family, is_current=True
-            )
+        # Plain tuples, not model instances: a province workbook holds ~10,000 current values.
+        existing: dict[tuple[int, str], _Stored] = {
+            (unit_id, code): _Stored(pk, number, boolean)
+            for pk, unit_id, code, number, boolean in IndicatorValue.objects.select_for_update()
+            .filter(unit_id__in=list(units), period=period, family=family, is_current=True)
+            .values_list("pk", "unit_id", "indicator", "number", "boolean")
         }
         needing_reason = [
             f"{units[uid].ref}:{code}"
@@ -166,8 +191,8 @@ def record_values_many(
             raise BatchRejected(
                 {key: _("a reason is required to correct a value already recorded") for key in needing_reason}
             )
-        to_create: list[IndicatorValue] = []
-        superseded: list[IndicatorValue] = []
+        to_create: list[_NewValue] = []
+        superseded: list[int] = []
         for uid, typed in typed_by_unit.items():
             result = results[uid]
             for code, value in typed.items():
@@ -176,27 +201,34 @@ def record_values_many(
                     result.unchanged += 1
                     continue
                 if old is not None:
-                    old.is_current = False
-                    superseded.append(old)
+                    superseded.append(old.pk)
                     result.corrected += 1
                 else:
                     result.created += 1
                 to_create.append(
-                    IndicatorValue(
-                        unit_id=uid, period=period, family=family, indicator=code,
+                    _NewValue(
+                        unit_id=uid, indicator=code,
                         number=None if isinstance(value, bool) else value,
                         boolean=value if isinstance(value, bool) else None,
-                        is_current=True, supersedes=old, recorded_at=at, recorded_by=recorder,
-                        source=source, reason=reason if old is not None else "",
+                        supersedes_id=old.pk if old else None,
+                        reason=reason if old is not None else "",
                     )
                 )
                 result.changes.append(
                     {"indicator": code, "before": None if old is None else _as_json(old.value),
                      "after": _as_json(value)}
                 )
-        # Old rows leave "current" before the new ones arrive (one current value per indicator).
-        IndicatorValue.objects.bulk_update(superseded, ["is_current"], batch_size=500)
-        IndicatorValue.objects.bulk_create(to_create, batch_size=500)
+        # Old rows leave "current" before the new ones arrive (one current value per indicator):
+        # one UPDATE per 900 rows (SQLite's parameter limit), not a CASE per row.
+        for start in range(0, len(superseded), 900):
+            IndicatorValue.objects.filter(pk__in=superseded[start : start + 900]).update(is_current=False)
+        insert_rows(
+            IndicatorValue,
+            ((v.unit_id, v.indicator, v.number, v.boolean, v.supersedes_id, v.reason) for v in to_create),
+            columns=["unit_id", "indicator", "number", "boolean", "supersedes_id", "reason"],
+            constant={"period_id": period.pk, "family": family, "is_current": True, "recorded_at": at,
+                      "recorded_by_id": recorder.pk if recorder else None, "source": source},
+        )
         changed = [uid for uid, r in results.items() if r.changes]
         audit.record_many(
             [
@@ -263,29 +295,27 @@ def evaluate_units(units: Iterable[Unit], period: Period, *, at=None) -> dict[in
         fam = results[uid]
         for set_code, set_result in fam.results.items():
             version = versions[set_code]
-            rows.append(
-                Evaluation(
-                    unit_id=uid,
-                    period=period,
-                    criteria_set_id=version.criteria_set_id,
-                    version=version,
-                    computed_at=at,
-                    criteria_met=set_result.criteria_met,
-                    criteria_unmet=set_result.criteria_unmet,
-                    criteria_missing=set_result.criteria_missing,
-                    criteria_total=set_result.criteria_total,
-                    all_met=set_result.all_met,
-                    level_reached=fam.highest_level or "",
-                    level_rank=fam.highest_rank or 0,
-                    criteria_status={c.code: c.status for c in set_result.criteria},
-                    # Statuses only: the explanations are rebuilt from the same version and
-                    # values when a page shows them (assessments.queries.explained_results).
-                    result=set_result.statuses(),
-                )
-            )
-    created = Evaluation.objects.bulk_create(rows)
+            rows.append((
+                uid, version.criteria_set_id, version.pk, set_result.criteria_met,
+                set_result.criteria_unmet, set_result.criteria_missing, set_result.criteria_total,
+                set_result.all_met, fam.highest_level or "", fam.highest_rank or 0,
+                {c.code: c.status for c in set_result.criteria},
+                # Statuses only: the explanations are rebuilt from the same version and
+                # values when a page shows them (assessments.queries.explained_results).
+                set_result.statuses(),
+            ))
+    insert_rows(
+        Evaluation, rows,
+        columns=["unit_id", "criteria_set_id", "version_id", "criteria_met", "criteria_unmet",
+                 "criteria_missing", "criteria_total", "all_met", "level_reached", "level_rank",
+                 "criteria_status", "result"],
+        constant={"period_id": period.pk, "computed_at": at},
+    )
     base_version = versions[base_code].pk
-    return {e.unit_id: e for e in created if e.version_id == base_version}
+    return {
+        e.unit_id: e
+        for e in Evaluation.objects.filter(unit_id__in=unit_ids, period=period, version_id=base_version)
+    }
 
 
 @transaction.atomic
