@@ -152,6 +152,13 @@ def can_edit_values(user, unit: Unit) -> bool:
     return scope.criteria is None or bool(scope.criteria)
 
 
+def can_enter_values_somewhere(user) -> bool:
+    """Whether the user may change values of at least one unit (offers imports and entry)."""
+    scope = scope_for(user)
+    writable = scope.writable is None or bool(scope.writable)
+    return writable and (scope.criteria is None or bool(scope.criteria))
+
+
 def editable_criteria(user) -> frozenset[tuple[str, str]] | None:
     """(set code, criterion code) pairs the user may change values of; None means all."""
     return scope_for(user).criteria

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import (
     can_edit_values,
+    can_enter_values_somewhere,
     can_manage_reference,
     commune_for_user,
     editable_criteria,
@@ -90,6 +91,7 @@ def commune_list(request):
             "filters": {"q": q, "huyen": district, "muc": level, "tc_min": tc_min,
                         "tc_max": tc_max, "rui_ro": request.GET.get("rui_ro"), "sap_xep": sort},
             "querystring": params.urlencode(),
+            "can_import": can_enter_values_somewhere(request.user),
         },
     )
 
