@@ -39,7 +39,7 @@ def period_xlsx(c: Completeness) -> bytes:
     submissions of reporters not expected in the period (not counted)."""
     workbook, sheet = _workbook()
     sheet.title = _("Summary")[:31]
-    sheet.append([str(c.period.schedule), c.period.label])
+    sheet.append([str(c.period.schedule), str(c.period.label)])
     sheet.append([_("Due date"), c.period.due_date])
     sheet.append([_("Situation on"), c.today])
     sheet.append([])
@@ -64,7 +64,7 @@ def period_xlsx(c: Completeness) -> bytes:
         extra = workbook.create_sheet(_("Not expected")[:31])
         extra.append([_("Reporter"), _("State"), _("Submitted at")])
         for s in c.unexpected:
-            extra.append([s.reporter_name, s.get_state_display(),
+            extra.append([s.reporter_name, str(s.get_state_display()),
                           timezone.localtime(s.submitted_at).replace(tzinfo=None) if s.submitted_at else None])
     return _bytes(workbook)
 

@@ -48,7 +48,7 @@ class Row:
 
     @property
     def state_label(self) -> str:
-        return State(self.state).label
+        return str(State(self.state).label)
 
 
 @dataclass

@@ -35,6 +35,8 @@ EXEMPT = {
     "audit.services.record": "the audit writer itself",
     "audit.services.record_many": "the audit writer itself",
     "units.loaders.normalise_code": "pure",
+    "reporting.services.period_bounds": "pure: dates of a period",
+    "reporting.services.is_on_time": "pure: compares a submission time with its due date",
 }
 
 
@@ -91,6 +93,7 @@ def _cases(world, tmp_path):
             phase, {("ntm", 2025): 10}, user=user),
         "units.loaders.load_province": lambda: loaders.load_province("10", user=user),
         **_planning_cases(w, user, phase, agency),
+        **_reporting_cases(w, user, agency),
     }
 
 
@@ -153,6 +156,45 @@ def test_every_service_function_has_an_audit_case_or_a_reason():
     assert not missing, f"add an audit case for {missing}"
 
 
+def _reporting_cases(w, user, agency):
+    from django.utils import timezone
+
+    from reporting import services as reporting
+    from reporting.reporters import Reporter
+
+    today = timezone.localdate()
+    officer = accounts.create_user(by=None, username="so.x", full_name="Cán bộ Sở X", email="so.x@example.vn",
+                                   organisation=agency, role=Role.AGENCY_OFFICER, password="Audit-Pass-2025!")
+    schedule = reporting.create_schedule(
+        code="quy", name="Quý", reporter_level="agency", frequency="quarterly", due_day=15, lock_day=5,
+        valid_from=today - datetime.timedelta(days=400), user=user)
+    reporting.generate_periods(schedule, today, today, user=user)
+    period = schedule.periods.get()
+    reporter = Reporter(organisation=agency)
+    decided = Reporter(unit=w["commune"])  # another reporter, submitted beforehand
+
+    def submitted():
+        return reporting.submit(user=user, period=period, reporter=decided)
+
+    first = submitted()
+    return {
+        "reporting.services.create_schedule": lambda: reporting.create_schedule(
+            code="thang", name="Tháng", reporter_level="commune", frequency="monthly", due_day=25, lock_day=5,
+            valid_from=datetime.date(2025, 7, 1), user=user),
+        "reporting.services.generate_periods": lambda: reporting.generate_periods(
+            schedule, today - datetime.timedelta(days=200), today, user=user),
+        "reporting.services.ensure_default_schedules": lambda: reporting.ensure_default_schedules(
+            until=datetime.date(2024, 12, 31), user=user),
+        "reporting.services.save_draft": lambda: reporting.save_draft(
+            user=officer, period=period, reporter=reporter, sections={"ket_qua": "x"}),
+        "reporting.services.submit": lambda: reporting.submit(user=officer, period=period, reporter=reporter),
+        "reporting.services.return_submission": lambda: reporting.return_submission(
+            user=user, submission=first, comment="Bổ sung"),
+        "reporting.services.accept_submission": lambda: reporting.accept_submission(user=user, submission=first),
+        "reporting.services.send_due_reminders": lambda: reporting.send_due_reminders(period.due_date),
+    }
+
+
 CASE_NAMES = {
     "accounts.services.create_user", "accounts.services.update_user", "accounts.services.set_password",
     "accounts.services.set_active", "accounts.services.ensure_organisation",
@@ -165,6 +207,10 @@ CASE_NAMES = {
     "planning.services.set_year_targets", "planning.services.set_commune_target",
     "planning.services.set_helping_agency", "planning.services.add_support_member",
     "planning.services.remove_support_member", "planning.services.record_field_visit",
+    "reporting.services.create_schedule", "reporting.services.generate_periods",
+    "reporting.services.ensure_default_schedules", "reporting.services.save_draft", "reporting.services.submit",
+    "reporting.services.return_submission", "reporting.services.accept_submission",
+    "reporting.services.send_due_reminders",
 }
 
 
