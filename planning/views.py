@@ -76,8 +76,8 @@ def item_create(request, ref):
     by_code = {p.code: p for p in props}
     form = forms.NewItemForm(request.POST, indicator_choices=[(c, c) for c in by_code])
     if not form.is_valid():
-        require(can_manage_commune_plan(request.user, unit) or can_propose(
-            request.user, unit, {p.indicator.criterion for p in props}, _set_code(ctx)))
+        require(any(can_propose(request.user, unit, {p.indicator.criterion}, _set_code(ctx)) for p in props)
+                or can_manage_commune_plan(request.user, unit))
         messages.error(request, _("The roadmap item was not created: check the fields."))
         return render(request, "planning/commune.html", {
             "unit": unit, "ctx": ctx, "items": items, "proposals": props, "form": form,
@@ -141,6 +141,14 @@ def item_action(request, pk, action):
                 services.update_item(item, user=request.user, **form.cleaned_data)
         elif action == "status":
             form = forms.StatusForm(request.POST)
+            status = form.data.get("status")
+            if status == ItemStatus.DONE and not item.met:
+                messages.error(request, _("The item can be closed as done only when the latest values meet "
+                                          "the thresholds of its indicators."))
+                return redirect("planning:item", item.pk)
+            if status == ItemStatus.CANCELLED and not form.data.get("reason", "").strip():
+                messages.error(request, _("Give a reason to cancel the item."))
+                return redirect("planning:item", item.pk)
             if form.is_valid():
                 services.set_item_status(item, form.cleaned_data["status"], met=item.met,
                                          reason=form.cleaned_data["reason"], user=request.user)
@@ -177,5 +185,3 @@ def commune_export(request, ref, fmt):
     response["Content-Disposition"] = f'attachment; filename="lo-trinh-{unit.ref}.{fmt}"'
     return response
 
-
-__all__ = ["ItemStatus"]
