@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("xa/", include("assessments.urls")),
     path("tai-khoan/", include("accounts.urls")),
+    path("nhat-ky/", include("audit.urls")),
     path("ke-hoach/", include("planning.urls")),
     path("bao-cao/", include("reporting.urls")),
     path("quan-tri/", admin.site.urls),
