@@ -6,6 +6,7 @@ urlpatterns = [
     path("xa/", include("assessments.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("nhat-ky/", include("audit.urls")),
+    path("nguoi-dung/", include("accounts.urls_users")),
     path("ke-hoach/", include("planning.urls")),
     path("bao-cao/", include("reporting.urls")),
     path("quan-tri/", admin.site.urls),
