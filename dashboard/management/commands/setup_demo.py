@@ -13,6 +13,7 @@ from accounts.demo import ensure_demo_users
 from assessments import demo
 from assessments.queries import province_on
 from criteria.services import sync_sets
+from reporting.services import ensure_default_schedules
 from planning.demo import ensure_demo_plan, ensure_demo_roadmaps
 from units.loaders import load_province
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         for result in sync_sets(settings.NTM_CRITERIA_DIR):
             state = "mới" if result.created else "không đổi"
             self.stdout.write(f"Bộ tiêu chí {result.set.code} v{result.version.number} ({state})")
+        schedules = ensure_default_schedules()
+        self.stdout.write(f"Lịch báo cáo: {', '.join(s.code for s in schedules)}")
         if no_demo:
             return
         ensure_demo_plan()
