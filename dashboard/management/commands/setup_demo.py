@@ -54,7 +54,11 @@ class Command(BaseCommand):
                 f"({time.monotonic() - started:.1f} giây)."
             )
         province = province_on(datetime.date(2025, 6, 30))
+        personas = ensure_demo_users(province)
+        roadmaps = ensure_demo_roadmaps()
+        if roadmaps.get("items"):
+            self.stdout.write(f"Lộ trình minh họa: {roadmaps['items']} mục.")
+        # The login comes last, where the person starting the demo looks for it.
         self.stdout.write(self.style.SUCCESS("Đăng nhập demo (http://127.0.0.1:8000), mỗi vai trò một tài khoản:"))
-        for username, password, _created, role in ensure_demo_users(province):
+        for username, password, _created, role in personas:
             self.stdout.write(self.style.SUCCESS(f"  {username:<14} mật khẩu: {password}   ({role})"))
-        self.stdout.write(f"Lộ trình minh họa: {ensure_demo_roadmaps()}")
