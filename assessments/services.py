@@ -70,6 +70,11 @@ def _same(stored, value) -> bool:
     return stored.number is not None and Decimal(stored.number) == value
 
 
+def _recorder(user):
+    """The user to store as the author of a row: None for system writes (commands, demo)."""
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 @dataclass(frozen=True)
 class _NewValue:
     unit_id: int
@@ -171,7 +176,7 @@ def record_values_many(
         if any(code not in allowed_indicators for typed in typed_by_unit.values() for code in typed):
             raise PermissionDenied
     at = at or timezone.now()
-    recorder = user if getattr(user, "is_authenticated", False) else None
+    recorder = _recorder(user)
     results = {uid: RecordResult() for uid in units}
     with transaction.atomic():
         # Plain tuples, not model instances: a province workbook holds ~10,000 current values.
@@ -365,7 +370,7 @@ def record_recognition(
         issuer=issuer,
         note=note,
         recorded_at=timezone.now(),
-        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        recorded_by=_recorder(user),
     )
     audit.record(
         action="recognition.create",
@@ -408,7 +413,7 @@ def record_revocation(
         issuer=issuer,
         reason=reason,
         recorded_at=timezone.now(),
-        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        recorded_by=_recorder(user),
     )
     audit.record(
         action="recognition.revoke",
