@@ -13,8 +13,8 @@ from accounts.demo import ensure_demo_users
 from assessments import demo
 from assessments.queries import province_on
 from criteria.services import sync_sets
-from reporting.services import ensure_default_schedules
 from planning.demo import ensure_demo_plan, ensure_demo_roadmaps
+from reporting.services import ensure_default_schedules
 from units.loaders import load_province
 
 
