@@ -630,24 +630,26 @@ class _Evaluator:
     def family(
         self, specs: list[CriteriaSetSpec], context: Context, values: Mapping[str, Any]
     ) -> FamilyResult:
-        results: dict[str, SetResult] = {}
-        reached_by_set: dict[str, bool] = {}
-        levels: dict[str, bool] = {}
-        highest_level: str | None = None
-        highest_rank = 0
-        for spec in specs:
-            result = self.evaluate(spec, context, values)
-            results[spec.code] = result
-            required_ok = spec.requires is None or reached_by_set.get(spec.requires, False)
-            reached = result.all_met and required_ok
-            reached_by_set[spec.code] = reached
-            levels[spec.level.code] = levels.get(spec.level.code, False) or reached
-            if reached and spec.level.rank > highest_rank:
-                highest_rank = spec.level.rank
-                highest_level = spec.level.code
-        return FamilyResult(
-            results=results, highest_level=highest_level, highest_rank=highest_rank, levels=levels
-        )
+        results = {spec.code: self.evaluate(spec, context, values) for spec in specs}
+        return FamilyResult(results=results, **_levels(specs, results))
+
+
+def _levels(specs: list[CriteriaSetSpec], results: Mapping[str, Any]) -> dict[str, Any]:
+    """Levels reached, from the sets' results in rank order: a set's level is reached when the
+    set is all met and the set it `requires` is reached too."""
+    reached_by_set: dict[str, bool] = {}
+    levels: dict[str, bool] = {}
+    highest_level: str | None = None
+    highest_rank = 0
+    for spec in specs:
+        required_ok = spec.requires is None or reached_by_set.get(spec.requires, False)
+        reached = results[spec.code].all_met and required_ok
+        reached_by_set[spec.code] = reached
+        levels[spec.level.code] = levels.get(spec.level.code, False) or reached
+        if reached and spec.level.rank > highest_rank:
+            highest_rank = spec.level.rank
+            highest_level = spec.level.code
+    return {"highest_level": highest_level, "highest_rank": highest_rank, "levels": levels}
 
 
 def family_specs(catalog: Mapping[str, CriteriaSetSpec], family: str) -> list[CriteriaSetSpec]:
@@ -703,6 +705,94 @@ def evaluate_batch(
     evaluator = _Evaluator(catalog, explain=explain)
     specs = family_specs(catalog, family)
     return {key: evaluator.family(specs, context, values) for key, context, values in items}
+
+
+# ---------------------------------------------------------------- statuses only, many units
+
+
+@dataclass
+class SetStatuses:
+    """A set's statuses without explanations: what an evaluation stores."""
+
+    criteria: dict[str, Status]
+    indicators: dict[str, Status]
+    criteria_met: int
+    criteria_unmet: int
+    criteria_missing: int
+    criteria_total: int
+    all_met: bool
+
+    def statuses(self) -> dict[str, dict[str, str]]:
+        """The same compact form as `SetResult.statuses()`."""
+        return {"criteria": self.criteria, "indicators": self.indicators}
+
+
+@dataclass
+class FamilyStatuses:
+    results: dict[str, SetStatuses]
+    highest_level: str | None
+    highest_rank: int
+    levels: dict[str, bool] = field(default_factory=dict)
+
+
+def indicator_status(indicator: Indicator, threshold: Decimal | bool | None, raw: Any) -> Status:
+    """One indicator's status: missing without a threshold, a value, or with an invalid value."""
+    if threshold is None or raw is None:
+        return MISSING
+    value, problem = _coerce(indicator, raw)
+    if problem is not None:
+        return MISSING
+    return MET if _compare(value, indicator.operator, threshold) else UNMET
+
+
+def evaluate_statuses(
+    catalog: Mapping[str, CriteriaSetSpec],
+    family: str,
+    items: Iterable[tuple[Any, Context, Mapping[str, Value]]],
+) -> dict[Any, FamilyStatuses]:
+    """`evaluate_batch` for storing: the same statuses, counts and levels, no explanations and
+    no per-indicator result objects. Each set is laid out once per (key, year) as plain tuples."""
+    evaluator = _Evaluator(catalog, explain=False)
+    specs = family_specs(catalog, family)
+    plans: dict[tuple[str, int], list[tuple[CriteriaSetSpec, list]]] = {}
+
+    def plan(context: Context):
+        found = plans.get((context.key, context.year))
+        if found is None:
+            found = []
+            for spec in specs:
+                thresholds = evaluator.thresholds(spec, context)
+                criteria = []
+                for _group, criterion in spec.iter_criteria():
+                    indicators = []
+                    for ind in criterion.indicators:
+                        resolved = thresholds[ind.code]
+                        indicators.append((ind.code, ind, resolved.value if resolved else None))
+                    criteria.append((criterion.code, criterion.effective_rule, indicators))
+                found.append((spec, criteria))
+            plans[(context.key, context.year)] = found
+        return found
+
+    out: dict[Any, FamilyStatuses] = {}
+    for item_key, context, values in items:
+        results: dict[str, SetStatuses] = {}
+        for spec, criteria in plan(context):
+            criterion_statuses: dict[str, Status] = {}
+            indicator_statuses: dict[str, Status] = {}
+            for criterion_code, rule, indicators in criteria:
+                own = {code: indicator_status(ind, threshold, values.get(code))
+                       for code, ind, threshold in indicators}
+                indicator_statuses.update(own)
+                criterion_statuses[criterion_code] = _evaluate_rule(rule, own)
+            counted = list(criterion_statuses.values())
+            met = counted.count(MET)
+            results[spec.code] = SetStatuses(
+                criteria=criterion_statuses, indicators=indicator_statuses, criteria_met=met,
+                criteria_unmet=counted.count(UNMET), criteria_missing=counted.count(MISSING),
+                criteria_total=len(counted), all_met=met == len(counted),
+            )
+        out[item_key] = FamilyStatuses(results=results, **_levels(specs, results))
+    return out
 
 
 def revocation_check(set_result: SetResult, key_criteria: Iterable[str]) -> RevocationCheck:

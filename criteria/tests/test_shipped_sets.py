@@ -77,3 +77,54 @@ def test_it_does_not_make_a_comfortable_ntm_commune_advanced_automatically():
     advanced = result.results["ntm-nc-2021-minh-hoa"]
     assert advanced.criteria_unmet > 0
     assert revocation_check(result.results["ntm-xa-2021-minh-hoa"], ["10", "17", "19"]).unmet == 0
+
+
+def test_statuses_only_evaluation_agrees_with_the_explaining_one():
+    """`evaluate_statuses` (what is stored) gives the statuses, counts and levels of
+    `evaluate_batch` for varied values: missing, out of range, text, booleans, unknown keys."""
+    import random
+
+    from criteria.engine import evaluate_batch, evaluate_statuses
+
+    sets = catalog()
+    rng = random.Random(20251125)
+    indicators = {ind.code: ind for spec in sets.values() for _c, ind in spec.iter_indicators()}
+    keys = [k.code for k in sets["ntm-xa-2021-minh-hoa"].keys] + ["khong-co"]
+    items = []
+    for i in range(150):
+        context = Context(key=rng.choice(keys), on_date=datetime.date(rng.choice([2021, 2023, 2025]), 6, 30))
+        good = comfortable_ntm_values(sets, Context(key="tdmnpb", on_date=context.on_date))
+        values = {}
+        for code, indicator in indicators.items():
+            roll = rng.random()
+            if roll < 0.1:
+                continue  # no value
+            if roll < 0.13:
+                values[code] = "không rõ" if indicator.type != "bool" else Decimal("1")
+            elif indicator.type == "bool":
+                values[code] = rng.random() < 0.8
+            elif code in good and roll < 0.6:
+                values[code] = good[code]
+            else:
+                values[code] = Decimal(rng.randint(-5, 130000)) / (10 if indicator.type != "integer" else 1)
+        if i < 10:  # communes that reach NTM
+            context = Context(key="tdmnpb", on_date=context.on_date)
+            values = good
+        items.append((i, context, values))
+    full = evaluate_batch(sets, FAMILY, items, explain=False)
+    fast = evaluate_statuses(sets, FAMILY, items)
+    reached = 0
+    for key, _context, _values in items:
+        assert (fast[key].highest_level, fast[key].highest_rank, fast[key].levels) == (
+            full[key].highest_level, full[key].highest_rank, full[key].levels)
+        reached += fast[key].highest_rank > 0
+        for code, result in full[key].results.items():
+            quick = fast[key].results[code]
+            assert quick.statuses() == result.statuses()
+            assert (quick.criteria_met, quick.criteria_unmet, quick.criteria_missing, quick.criteria_total,
+                    quick.all_met) == (result.criteria_met, result.criteria_unmet, result.criteria_missing,
+                                       result.criteria_total, result.all_met)
+    # The sample exercises every status and some reached levels, not only "missing".
+    statuses = {s for r in fast.values() for sr in r.results.values() for s in sr.indicators.values()}
+    assert statuses == {"met", "unmet", "missing"}
+    assert reached > 0
