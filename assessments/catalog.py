@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from accounts.access import editable_criteria
 from criteria.models import CriteriaSet
 from criteria.queries import catalog_versions, current_catalog
 
@@ -74,4 +75,22 @@ def base_set(family: str) -> CriteriaSet | None:
     )
 
 
-__all__ = ["family_on", "family_indicators", "base_set", "catalog_versions", "current_catalog"]
+__all__ = ["allowed_indicators", "family_on", "family_indicators", "base_set", "catalog_versions", "current_catalog"]
+
+
+def allowed_indicators(user, family: str) -> set[str] | None:
+    """Indicator codes the user may change in this family; None means every indicator."""
+    criteria = editable_criteria(user)
+    if criteria is None:
+        return None
+    catalog = current_catalog(family)
+    allowed = set()
+    for set_code, criterion_code in criteria:
+        spec = catalog.get(set_code)
+        if spec is None:
+            continue
+        for group in spec.groups:
+            for criterion in group.criteria:
+                if criterion.code == criterion_code:
+                    allowed.update(ind.code for ind in criterion.indicators)
+    return allowed

@@ -36,10 +36,13 @@ class IndicatorValue(models.Model):
     """One recorded value. A correction adds a row and marks the old one not current;
     nothing is ever overwritten. Written only by assessments.services.record_values."""
 
+    # Indexes are kept to those the reads use: every index costs each imported row. The
+    # (period, family, is_current) index serves queries by period; a family alone or a recorder
+    # is never looked up.
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="values")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values", db_index=False)
     # Indicator code within the criteria family (shared by its NTM and advanced sets).
-    family = models.SlugField(max_length=64)
+    family = models.SlugField(max_length=64, db_index=False)
     indicator = models.CharField(max_length=32)
     number = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     boolean = models.BooleanField(null=True, blank=True)
@@ -49,7 +52,8 @@ class IndicatorValue(models.Model):
     )
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     source = models.CharField(max_length=300, blank=True)
     reason = models.TextField(blank=True)

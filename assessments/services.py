@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.bulk import insert_rows
+from assessments.bulk import insert_rows, update_by_pk
 from assessments.catalog import family_indicators, family_on
 from assessments.models import Evaluation, IndicatorValue, Period, Recognition, Revocation
 from assessments.values import ValueError_, is_blank, parse_indicator_value
@@ -75,22 +75,18 @@ def _recorder(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-@dataclass(frozen=True)
-class _NewValue:
-    unit_id: int
-    indicator: str
-    number: Decimal | None
-    boolean: bool | None
-    supersedes_id: int | None
-    reason: str
+class TypedValues(dict):
+    """Indicator code -> typed value, as `validate_batch` returns it: record_values_many does not
+    parse these again. Callers that parsed each value with `parse_indicator_value` against the
+    family's indicator specs (the Excel importer, cell by cell) may build one directly."""
 
 
-def validate_batch(family: str, raw_values: Mapping[str, Any], indicators=None) -> dict[str, Any]:
+def validate_batch(family: str, raw_values: Mapping[str, Any], indicators=None) -> TypedValues:
     """Typed values for the non-blank entries; BatchRejected with every problem otherwise."""
     if indicators is None:
         indicators = {info.code: info for info in family_indicators(family)}
     errors: dict[str, str] = {}
-    typed: dict[str, Any] = {}
+    typed = TypedValues()
     for code, raw in raw_values.items():
         info = indicators.get(code)
         if info is None:
@@ -109,6 +105,105 @@ def validate_batch(family: str, raw_values: Mapping[str, Any], indicators=None) 
     if errors:
         raise BatchRejected(errors)
     return typed
+
+
+class ValuesRefused(PermissionDenied):
+    """Values the user may not change (errors keyed "unit ref:indicator"); nothing was written."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
+def _display(value) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return engine.format_number(value)  # Vietnamese: 1.234,5
+
+
+@dataclass
+class _Plan:
+    """What a batch would do against the stored values: nothing is written yet."""
+
+    refused: dict[str, str] = field(default_factory=dict)
+    needing_reason: dict[str, str] = field(default_factory=dict)
+    # (unit id, indicator, number, boolean, superseded row id, reason) per new row.
+    rows: list[tuple] = field(default_factory=list)
+    superseded: list[int] = field(default_factory=list)
+
+
+def _plan(
+    units: Mapping[int, Unit],
+    typed_by_unit: Mapping[int, Mapping[str, Any]],
+    existing: Mapping[tuple[int, str], _Stored],
+    reason: str,
+    allowed_indicators: set[str] | None,
+    results: Mapping[int, RecordResult] | None = None,
+) -> _Plan:
+    """One pass over the typed values: the changes the user may not make, the corrections of
+    recorded values that come without a reason, and otherwise the rows to write (counted and
+    described in `results`). Values equal to the stored ones change nothing."""
+    plan = _Plan()
+    give_reason = not reason.strip()
+    for uid, typed in typed_by_unit.items():
+        result = results[uid] if results is not None else RecordResult()
+        changes = result.changes
+        for code, value in typed.items():
+            old = existing.get((uid, code))
+            is_bool = isinstance(value, bool)
+            if old is not None and (old.boolean is value and old.number is None if is_bool
+                                    else old.number is not None and old.number == value):
+                result.unchanged += 1
+                continue
+            if allowed_indicators is not None and code not in allowed_indicators:
+                plan.refused[f"{units[uid].ref}:{code}"] = _("you may not change this indicator")
+                continue
+            number, boolean = (None, value) if is_bool else (value, None)
+            if old is None:
+                result.created += 1
+                plan.rows.append((uid, code, number, boolean, None, ""))
+                changes.append({"indicator": code, "before": None, "after": _as_json(value)})
+                continue
+            if give_reason:
+                plan.needing_reason[f"{units[uid].ref}:{code}"] = _(
+                    "this changes a value already recorded (%(old)s): give a reason for the correction"
+                ) % {"old": _display(old.value)}
+                continue
+            result.corrected += 1
+            plan.superseded.append(old.pk)
+            plan.rows.append((uid, code, number, boolean, old.pk, reason))
+            changes.append({"indicator": code, "before": _as_json(old.value), "after": _as_json(value)})
+    return plan
+
+
+def _current_values(unit_ids, period: Period, family: str, *, lock: bool) -> dict[tuple[int, str], _Stored]:
+    query = IndicatorValue.objects.filter(unit_id__in=list(unit_ids), period=period, family=family,
+                                          is_current=True)
+    if lock:
+        query = query.select_for_update()
+    # Plain tuples, not model instances: a province workbook holds ~10,000 current values.
+    return {
+        (unit_id, code): _Stored(pk, number, boolean)
+        for pk, unit_id, code, number, boolean in query.order_by().values_list(
+            "pk", "unit_id", "indicator", "number", "boolean")
+    }
+
+
+def change_problems(
+    period: Period,
+    values_by_unit: Mapping[Unit, Mapping[str, Any]],
+    *,
+    reason: str = "",
+    allowed_indicators: set[str] | None = None,
+) -> dict[str, str]:
+    """What record_values_many would refuse in these typed values against the values stored now
+    (keys "unit ref:indicator"), without writing: for reports that list every problem at once."""
+    family = family_on(period.as_of)
+    units = {unit.pk: unit for unit in values_by_unit}
+    existing = _current_values(units, period, family, lock=False)
+    typed = {unit.pk: values for unit, values in values_by_unit.items()}
+    plan = _plan(units, typed, existing, reason, allowed_indicators)
+    return {**plan.refused, **plan.needing_reason}
 
 
 def record_values(
@@ -133,7 +228,12 @@ def record_values(
     except BatchRejected as exc:
         # One unit: report the indicator codes without the unit prefix.
         raise BatchRejected({code.split(":", 1)[-1]: msg for code, msg in exc.errors.items()}) from None
-    return results[unit.pk]
+    result = results[unit.pk]
+    if evaluate:
+        # The base set's evaluation (the lowest level), as the commune page shows it first.
+        result.evaluation = Evaluation.objects.filter(unit=unit, period=period).order_by(
+            "criteria_set__level_rank").first()
+    return result
 
 
 def record_values_many(
@@ -152,84 +252,48 @@ def record_values_many(
 
     A bad value anywhere rejects everything (errors keyed "unit ref:indicator"). A value equal
     to the stored one changes nothing; a different one supersedes it (the old row stays, marked
-    not current) and needs a reason. Each unit that changed gets one audit record and its
-    evaluation is recomputed in the same transaction. The number of queries does not grow with
-    the number of units.
+    not current) and needs a reason. With `allowed_indicators`, changing any other indicator
+    raises ValuesRefused (a PermissionDenied); sending its stored value unchanged is not a
+    change. Each unit that changed gets one audit record and its evaluation is recomputed in
+    the same transaction. The number of queries does not grow with the number of units.
+    Values already typed (`TypedValues`) are not parsed again.
     """
     family = family_on(period.as_of)
     if family is None:
         raise BatchRejected({"": _("No criteria set is in force on %(day)s.") % {"day": period.as_of}})
-    indicators = {info.code: info for info in family_indicators(family)}
-    typed_by_unit: dict[int, dict[str, Any]] = {}
+    indicators = None
+    typed_by_unit: dict[int, Mapping[str, Any]] = {}
     errors: dict[str, str] = {}
     units = {unit.pk: unit for unit in values_by_unit}
     for unit, raw_values in values_by_unit.items():
+        if isinstance(raw_values, TypedValues):
+            typed_by_unit[unit.pk] = raw_values
+            continue
+        if indicators is None:
+            indicators = {info.code: info for info in family_indicators(family)}
         try:
             typed_by_unit[unit.pk] = validate_batch(family, raw_values, indicators)
         except BatchRejected as exc:
             errors.update({f"{unit.ref}:{code}": msg for code, msg in exc.errors.items()})
     if errors:
         raise BatchRejected(errors)
-    if allowed_indicators is not None:
-        # The caller's access check decided which indicators this user may change; a value
-        # outside them is a refused request, not a data error.
-        if any(code not in allowed_indicators for typed in typed_by_unit.values() for code in typed):
-            raise PermissionDenied
     at = at or timezone.now()
     recorder = _recorder(user)
     results = {uid: RecordResult() for uid in units}
     with transaction.atomic():
-        # Plain tuples, not model instances: a province workbook holds ~10,000 current values.
-        existing: dict[tuple[int, str], _Stored] = {
-            (unit_id, code): _Stored(pk, number, boolean)
-            for pk, unit_id, code, number, boolean in IndicatorValue.objects.select_for_update()
-            .filter(unit_id__in=list(units), period=period, family=family, is_current=True)
-            .values_list("pk", "unit_id", "indicator", "number", "boolean")
-        }
-        needing_reason = [
-            f"{units[uid].ref}:{code}"
-            for uid, typed in typed_by_unit.items()
-            for code, value in typed.items()
-            if (uid, code) in existing and not _same(existing[(uid, code)], value)
-        ]
-        if needing_reason and not reason.strip():
-            raise BatchRejected(
-                {key: _("a reason is required to correct a value already recorded") for key in needing_reason}
-            )
-        to_create: list[_NewValue] = []
-        superseded: list[int] = []
-        for uid, typed in typed_by_unit.items():
-            result = results[uid]
-            for code, value in typed.items():
-                old = existing.get((uid, code))
-                if old is not None and _same(old, value):
-                    result.unchanged += 1
-                    continue
-                if old is not None:
-                    superseded.append(old.pk)
-                    result.corrected += 1
-                else:
-                    result.created += 1
-                to_create.append(
-                    _NewValue(
-                        unit_id=uid, indicator=code,
-                        number=None if isinstance(value, bool) else value,
-                        boolean=value if isinstance(value, bool) else None,
-                        supersedes_id=old.pk if old else None,
-                        reason=reason if old is not None else "",
-                    )
-                )
-                result.changes.append(
-                    {"indicator": code, "before": None if old is None else _as_json(old.value),
-                     "after": _as_json(value)}
-                )
-        # Old rows leave "current" before the new ones arrive (one current value per indicator):
-        # one UPDATE per 900 rows (SQLite's parameter limit), not a CASE per row.
-        for start in range(0, len(superseded), 900):
-            IndicatorValue.objects.filter(pk__in=superseded[start : start + 900]).update(is_current=False)
+        existing = _current_values(units, period, family, lock=True)
+        plan = _plan(units, typed_by_unit, existing, reason, allowed_indicators, results)
+        if plan.refused:
+            # The caller's access check decided which indicators this user may change; a
+            # change outside them is a refused request, not a data error.
+            raise ValuesRefused(plan.refused)
+        if plan.needing_reason:
+            raise BatchRejected(plan.needing_reason)
+        # Old rows leave "current" before the new ones arrive (one current value per indicator).
+        update_by_pk(IndicatorValue, plan.superseded, {"is_current": False})
         insert_rows(
             IndicatorValue,
-            ((v.unit_id, v.indicator, v.number, v.boolean, v.supersedes_id, v.reason) for v in to_create),
+            plan.rows,
             columns=["unit_id", "indicator", "number", "boolean", "supersedes_id", "reason"],
             constant={"period_id": period.pk, "family": family, "is_current": True, "recorded_at": at,
                       "recorded_by_id": recorder.pk if recorder else None, "source": source},
@@ -253,9 +317,17 @@ def record_values_many(
                 Evaluation.objects.filter(unit_id__in=list(units), period=period)
                 .values_list("unit_id", flat=True)
             )
-            to_evaluate = [units[uid] for uid in units if uid in unevaluated or uid in changed]
-            for uid, evaluation in evaluate_units(to_evaluate, period, at=at).items():
-                results[uid].evaluation = evaluation
+            to_evaluate = [uid for uid in units if uid in unevaluated or uid in changed]
+            if to_evaluate:
+                # The values after this write: the stored ones with the new rows over them.
+                current: dict[int, dict[str, Any]] = {uid: {} for uid in to_evaluate}
+                for (uid, code), old in existing.items():
+                    if uid in current:
+                        current[uid][code] = old.value
+                for uid, code, number, boolean, _old, _reason in plan.rows:
+                    if uid in current:
+                        current[uid][code] = boolean if number is None else number
+                _store_evaluations(to_evaluate, period, family, current, at)
     return results
 
 
@@ -265,49 +337,53 @@ def _threshold_key_name(spec) -> str:
 
 @transaction.atomic
 def evaluate_units(units: Iterable[Unit], period: Period, *, at=None) -> dict[int, Evaluation]:
-    """Evaluate units for a period against every set of the family in force; store the results.
-
-    Returns the base set's evaluation per unit id. A constant number of queries whatever the
-    number of units.
-    """
+    """Evaluate units for a period against every set of the family in force, from their current
+    values; store the results. Returns the base set's evaluation per unit id. A constant number
+    of queries whatever the number of units."""
     units = list(units)
     family = family_on(period.as_of)
     if family is None or not units:
         return {}
-    catalog = current_catalog(family)
-    versions = catalog_versions(family)
-    base_code = min(catalog, key=lambda code: catalog[code].level.rank)
-    attribute = _threshold_key_name(catalog[base_code])
     unit_ids = [u.pk for u in units]
-    keys = attributes_on(unit_ids, attribute, period.as_of)
     values: dict[int, dict[str, Any]] = {uid: {} for uid in unit_ids}
     for unit_id, code, number, boolean in IndicatorValue.objects.filter(
         unit_id__in=unit_ids, period=period, family=family, is_current=True
     ).values_list("unit_id", "indicator", "number", "boolean"):
         values[unit_id][code] = boolean if number is None else number
+    _store_evaluations(unit_ids, period, family, values, at or timezone.now())
+    base = min(catalog_versions(family).values(), key=lambda v: v.criteria_set.level_rank)
+    return {
+        e.unit_id: e
+        for e in Evaluation.objects.filter(unit_id__in=unit_ids, period=period, version_id=base.pk)
+    }
+
+
+def _store_evaluations(unit_ids: list[int], period: Period, family: str,
+                       values: Mapping[int, Mapping[str, Any]], at) -> None:
+    """Evaluate the units from the values given (their current values) and replace their stored
+    evaluations of the period; called inside the writer's transaction."""
+    catalog = current_catalog(family)
+    versions = catalog_versions(family)
+    base_code = min(catalog, key=lambda code: catalog[code].level.rank)
+    keys = attributes_on(unit_ids, _threshold_key_name(catalog[base_code]), period.as_of)
     on_date = period.as_of
-    results = engine.evaluate_batch(
-        catalog,
-        family,
+    results = engine.evaluate_statuses(
+        catalog, family,
         ((uid, engine.Context(key=keys.get(uid, ""), on_date=on_date), values[uid]) for uid in unit_ids),
-        explain=False,
     )
-    at = at or timezone.now()
-    version_ids = [v.pk for v in versions.values()]
-    Evaluation.objects.filter(unit_id__in=unit_ids, period=period, version_id__in=version_ids).delete()
+    Evaluation.objects.filter(unit_id__in=unit_ids, period=period, version_id__in=[v.pk for v in versions.values()]).delete()
     rows = []
     for uid in unit_ids:
         fam = results[uid]
-        for set_code, set_result in fam.results.items():
+        for set_code, s in fam.results.items():
             version = versions[set_code]
             rows.append((
-                uid, version.criteria_set_id, version.pk, set_result.criteria_met,
-                set_result.criteria_unmet, set_result.criteria_missing, set_result.criteria_total,
-                set_result.all_met, fam.highest_level or "", fam.highest_rank or 0,
-                {c.code: c.status for c in set_result.criteria},
+                uid, version.criteria_set_id, version.pk, s.criteria_met, s.criteria_unmet,
+                s.criteria_missing, s.criteria_total, s.all_met, fam.highest_level or "",
+                fam.highest_rank or 0, s.criteria,
                 # Statuses only: the explanations are rebuilt from the same version and
                 # values when a page shows them (assessments.queries.explained_results).
-                set_result.statuses(),
+                s.statuses(),
             ))
     insert_rows(
         Evaluation, rows,
@@ -316,11 +392,6 @@ def evaluate_units(units: Iterable[Unit], period: Period, *, at=None) -> dict[in
                  "criteria_status", "result"],
         constant={"period_id": period.pk, "computed_at": at},
     )
-    base_version = versions[base_code].pk
-    return {
-        e.unit_id: e
-        for e in Evaluation.objects.filter(unit_id__in=unit_ids, period=period, version_id=base_version)
-    }
 
 
 @transaction.atomic

@@ -12,15 +12,13 @@ from accounts.access import (
     can_enter_values_somewhere,
     can_manage_reference,
     commune_for_user,
-    editable_criteria,
     scope_for,
     visible_units,
 )
 from assessments import queries, services
-from assessments.catalog import family_indicators
+from assessments.catalog import allowed_indicators, family_indicators
 from assessments.forms import RecognitionForm, RevocationForm, ValuesForm
 from assessments.models import Evaluation, IndicatorValue, Period, Recognition
-from criteria.queries import current_catalog
 from dashboard.views import selected_period
 
 SORTS = {
@@ -166,22 +164,6 @@ def commune_entry(request, ref, period_code):
                   {"unit": unit, "period": period, "form": form, "ctx": ctx})
 
 
-def allowed_indicators(user, family: str) -> set[str] | None:
-    """Indicator codes the user may change in this family; None means every indicator."""
-    criteria = editable_criteria(user)
-    if criteria is None:
-        return None
-    catalog = current_catalog(family)
-    allowed = set()
-    for set_code, criterion_code in criteria:
-        spec = catalog.get(set_code)
-        if spec is None:
-            continue
-        for group in spec.groups:
-            for criterion in group.criteria:
-                if criterion.code == criterion_code:
-                    allowed.update(ind.code for ind in criterion.indicators)
-    return allowed
 
 
 def _level_choices(unit) -> tuple[dict[str, str], dict[str, int], str | None]:

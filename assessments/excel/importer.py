@@ -11,13 +11,12 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from assessments import services
-from assessments.catalog import family_on
-from assessments.models import IndicatorValue, Period
+from assessments.catalog import allowed_indicators, family_on
+from assessments.models import Period
 from assessments.queries import programme_communes
 from assessments.values import ValueError_, parse_indicator_value
 from units.models import COMMUNE_LEVEL_KINDS, Unit
@@ -91,6 +90,12 @@ def _commune_code(value) -> str:
     text = str(value).strip()
     # A code Excel turned into a number loses its leading zeros (02659 -> 2659).
     return text.zfill(5) if isinstance(value, int) else text
+
+
+def _cell_order(ref: str) -> tuple[int, int]:
+    """Sort key of a cell reference ("AB12" -> (12, 28)); the whole-sheet problems first."""
+    letters = ref.rstrip("0123456789")
+    return (int(ref[len(letters):]), L.column_index(letters)) if letters and ref[len(letters):] else (0, 0)
 
 
 def _raw_value(column: Column, value, percent: bool):
@@ -223,86 +228,74 @@ def import_workbook(path_or_file, *, user=None, source: str = "", reason: str = 
         for u in programme_communes(period.as_of).filter(ref__in=set(data_rows.values()))
     }
     scope = scope_for(user) if user is not None else None
-    allowed = None
-    if user is not None:
-        from assessments.views import allowed_indicators
-
-        allowed = allowed_indicators(user, family)
+    allowed = allowed_indicators(user, family) if user is not None else None
     unknown = set(data_rows.values()) - set(units)
     existing_other = set()
     if unknown:
         existing_other = set(
             Unit.objects.filter(ref__in=unknown, kind__in=COMMUNE_LEVEL_KINDS).values_list("ref", flat=True)
         )
-    stored: dict[tuple[int, str], Any] = {
-        (uid, code): (boolean if number is None else number)
-        for uid, code, number, boolean in IndicatorValue.objects.filter(
-            unit__in=list(units.values()), period=period, family=family, is_current=True
-        ).values_list("unit_id", "indicator", "number", "boolean")
-    }
 
-    batch: dict[Unit, dict[str, Any]] = {}
-    cells_of: dict[tuple[str, str], str] = {}
+    batch: dict[Unit, services.TypedValues] = {}
+    # (commune ref, indicator) -> (row, column), to name the cell of a problem the service finds.
+    cells_of: dict[tuple[str, str], tuple[int, int]] = {}
     seen_rows: dict[str, int] = {}
+    percent_cells = rows.percent
     for row_number, ref in data_rows.items():
-        code_cell = L.cell_ref(row_number, code_col)
         cells = rows.rows[row_number]
         unit = units.get(ref)
         if unit is None:
             message = (_("commune %(code)s is not a programme commune of the province in this period")
                        if ref in existing_other else _("unknown commune code “%(code)s”"))
-            result.problems.append(Problem(sheet, code_cell, message % {"code": ref}))
+            result.problems.append(Problem(sheet, L.cell_ref(row_number, code_col), message % {"code": ref}))
             continue
         if ref in seen_rows:
-            result.problems.append(Problem(sheet, code_cell, _(
+            result.problems.append(Problem(sheet, L.cell_ref(row_number, code_col), _(
                 "commune %(code)s (%(name)s) already appears on row %(row)s") % {
                     "code": ref, "name": unit.name, "row": seen_rows[ref]}))
             continue
         seen_rows[ref] = row_number
         has_values = any(col in columns for col in cells)
         if scope is not None and has_values and not (scope.can_read(unit.pk) and scope.can_write(unit.pk)):
-            result.problems.append(Problem(sheet, code_cell, _(
+            result.problems.append(Problem(sheet, L.cell_ref(row_number, code_col), _(
                 "you may not change the values of commune %(code)s (%(name)s)") % {
                     "code": ref, "name": unit.name}))
             continue
-        values: dict[str, Any] = {}
+        values = services.TypedValues()
         for col, column in columns.items():
-            if col not in cells:
+            raw = cells.get(col)
+            if raw is None:
                 continue
-            where = L.cell_ref(row_number, col)
-            raw = cells[col]
             if is_date(raw):
-                result.problems.append(Problem(sheet, where, _(
+                result.problems.append(Problem(sheet, L.cell_ref(row_number, col), _(
                     "indicator %(label)s: a date is not a value for this indicator") % {"label": column.label}))
                 continue
-            raw = _raw_value(column, raw, (row_number, col) in rows.percent)
+            raw = _raw_value(column, raw, (row_number, col) in percent_cells)
             if raw == "":
                 continue
             try:
-                value = parse_indicator_value(column.spec, raw)
+                values[column.code] = parse_indicator_value(column.spec, raw)
             except ValueError_ as exc:
-                result.problems.append(Problem(sheet, where, _(
+                result.problems.append(Problem(sheet, L.cell_ref(row_number, col), _(
                     "indicator %(label)s (%(name)s): %(reason)s") % {
                         "label": column.label, "name": column.name, "reason": exc}))
                 continue
-            old = stored.get((unit.pk, column.code), None)
-            same = old is not None and (old is value if isinstance(value, bool)
-                                        else not isinstance(old, bool) and Decimal(old) == value)
-            if allowed is not None and column.code not in allowed:
-                if not same:
-                    result.problems.append(Problem(sheet, where, _(
-                        "you may not change indicator %(label)s (%(name)s)") % {
-                            "label": column.label, "name": column.name}))
-                continue
-            if old is not None and not same and not reason.strip():
-                result.problems.append(Problem(sheet, where, _(
-                    "this changes a value already recorded (%(old)s): give a reason for the correction"
-                ) % {"old": old if not isinstance(old, bool) else (L.YES if old else L.NO)}))
-                continue
-            values[column.code] = value
-            cells_of[(ref, column.code)] = where
+            cells_of[(ref, column.code)] = (row_number, col)
         if values:
             batch[unit] = values
+
+    def cell_problems(errors: dict[str, str]) -> list[Problem]:
+        found = []
+        for key, message in errors.items():
+            row_col = cells_of.get(tuple(key.split(":", 1)))
+            found.append(Problem(sheet, L.cell_ref(*row_col) if row_col else "", message))
+        return sorted(found, key=lambda p: _cell_order(p.cell))
+
+    if result.problems:
+        # The workbook is refused already: list the changes that would be refused too, so that
+        # one round of corrections is enough.
+        result.problems.extend(cell_problems(services.change_problems(
+            period, batch, reason=reason, allowed_indicators=allowed)))
     report(60)
     if result.problems:
         return result
@@ -316,12 +309,8 @@ def import_workbook(path_or_file, *, user=None, source: str = "", reason: str = 
             period, batch, user=user, source=source, reason=reason, ip_address=ip_address,
             allowed_indicators=allowed,
         )
-    except services.BatchRejected as exc:
-        for key, message in exc.errors.items():
-            result.problems.append(Problem(sheet, cells_of.get(tuple(key.split(":", 1)), ""), message))
-        return result
-    except PermissionDenied:
-        result.problems.append(Problem(sheet, "", _("you may not change some of these values")))
+    except (services.BatchRejected, services.ValuesRefused) as exc:
+        result.problems.extend(cell_problems(exc.errors))
         return result
     for record in written.values():
         result.created += record.created

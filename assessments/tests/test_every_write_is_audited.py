@@ -29,6 +29,7 @@ ROOT = Path(settings.BASE_DIR)
 # Public functions that write nothing of their own, or only derived data.
 EXEMPT = {
     "assessments.services.validate_batch": "reads only: parses a batch",
+    "assessments.services.change_problems": "reads only: what a batch would be refused for",
     "assessments.services.evaluate_units": "derived data, always called inside an audited write",
     "criteria.services.spec_content": "pure",
     "criteria.services.content_hash": "pure",

@@ -9,6 +9,7 @@ from assessments.excel.importer import import_workbook
 from assessments.models import Evaluation, IndicatorValue
 from assessments.tests import test_excel_support as support
 from assessments.tests.test_excel_support import exported, meta_columns, row_of, save
+from criteria.engine import format_number
 
 pytestmark = pytest.mark.django_db
 world = support.world
@@ -165,3 +166,54 @@ def test_the_header_label_maps_a_column_when_meta_has_no_codes(world, tmp_path):
     result = import_workbook(save(wb, tmp_path / "x.xlsx"), user=world["officer"], source="t", reason="r")
     assert result.ok, result.problems
     assert current(unit, "1.1") is False
+
+
+def _agency_officer(world):
+    from accounts import services as accounts
+    from accounts.models import OrganisationKind, Role
+
+    agency = accounts.ensure_organisation(code="so-nn", name="Sở NN", kind=OrganisationKind.AGENCY,
+                                          unit=world["province"])
+    accounts.assign_criteria(organisation=agency, criteria=[(BASE, "10")])
+    return accounts.create_user(by=None, username="so-nn", full_name="Cán Bộ Sở", email="",
+                                organisation=agency, role=Role.AGENCY_OFFICER, password=support.PASSWORD)
+
+
+def test_an_agency_imports_its_criteria_from_a_full_workbook_and_is_refused_cell_by_cell_elsewhere(
+        world, tmp_path):
+    user = _agency_officer(world)
+    wb = exported(world)
+    columns = meta_columns(wb)
+    ws = wb[L.DATA_SHEET]
+    first, second = world["communes"][0], world["communes"][1]
+    ws[f"{columns['10.1']}{row_of(wb, first.ref)}"] = 41  # its own criterion: allowed
+    path = save(wb, tmp_path / "so.xlsx")
+    # Every other indicator is in the file unchanged: that is not a change.
+    result = import_workbook(path, user=user, source="Sở", reason="số liệu thống kê")
+    assert result.ok, result.problems
+    assert (result.corrected, result.created) == (1, 0)
+    assert current(first, "10.1") == Decimal("41")
+
+    forbidden = f"{columns['2.1']}{row_of(wb, second.ref)}"
+    ws[forbidden] = 33
+    ws[f"{columns['10.1']}{row_of(wb, second.ref)}"] = 42
+    before = IndicatorValue.objects.count()
+    result = import_workbook(save(wb, tmp_path / "so.xlsx"), user=user, source="Sở", reason="r")
+    assert [p.where for p in result.problems] == [f"Số liệu!{forbidden}"]
+    assert "không được sửa" in result.problems[0].message or "may not" in result.problems[0].message
+    assert IndicatorValue.objects.count() == before
+
+
+def test_a_bad_cell_and_a_correction_without_reason_are_reported_together(world, tmp_path):
+    wb = exported(world)
+    columns = meta_columns(wb)
+    ws = wb[L.DATA_SHEET]
+    bad = f"{columns['2.1']}{row_of(wb, world['communes'][0].ref)}"
+    corrected = f"{columns['10.1']}{row_of(wb, world['communes'][2].ref)}"
+    old = current(world["communes"][2], "10.1")
+    ws[bad] = "nhiều"
+    ws[corrected] = 999
+    result = import_workbook(save(wb, tmp_path / "x.xlsx"), user=world["officer"], source="t")
+    assert sorted(p.where for p in result.problems) == sorted([f"Số liệu!{bad}", f"Số liệu!{corrected}"])
+    reason_problem = next(p for p in result.problems if p.cell == corrected)
+    assert format_number(old) in reason_problem.message

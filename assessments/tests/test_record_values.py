@@ -7,6 +7,7 @@ from assessments.models import Evaluation, IndicatorValue
 from assessments.tests.helpers import make_period, values_for
 from audit.models import AuditRecord
 from conftest import make_province
+from criteria.engine import format_number
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_a_failure_in_the_evaluation_rolls_back_the_values(commune, period, monk
     def boom(*args, **kwargs):
         raise RuntimeError("engine down")
 
-    monkeypatch.setattr(services, "evaluate_units", boom)
+    monkeypatch.setattr(services, "_store_evaluations", boom)
     audits = AuditRecord.objects.count()
     with pytest.raises(RuntimeError):
         services.record_values(commune, period, {"10.1": "45"}, source="x")
@@ -179,3 +180,29 @@ def test_the_page_explanations_are_rebuilt_with_the_stored_statuses(commune, per
     for evaluation, result in explained_results(commune, period, evaluations):
         assert result.statuses() == evaluation.result
         assert all(i.explanation for c in result.criteria for i in c.indicators)
+
+
+def test_an_unchanged_value_outside_the_allowed_indicators_is_not_a_change(commune, period, officer):
+    values = values_for(period)
+    services.record_values(commune, period, values, user=officer, source="x")
+    again = dict(values)
+    again["10.1"] = Decimal(values["10.1"]) + 1
+    result = services.record_values(commune, period, again, user=officer, source="x", reason="sửa",
+                                    allowed_indicators={"10.1"})
+    assert (result.corrected, result.unchanged) == (1, len(values) - 1)
+    again["2.1"] = Decimal("1")
+    with pytest.raises(services.ValuesRefused) as caught:
+        services.record_values(commune, period, again, user=officer, source="x", reason="sửa",
+                               allowed_indicators={"10.1"})
+    assert set(caught.value.errors) == {f"{commune.ref}:2.1"}
+    assert IndicatorValue.objects.filter(indicator="2.1", is_current=True).get().number != Decimal("1")
+
+
+def test_a_correction_without_reason_names_the_recorded_value(commune, period, officer):
+    values = values_for(period)
+    services.record_values(commune, period, values, user=officer, source="x")
+    with pytest.raises(services.BatchRejected) as caught:
+        services.record_values(commune, period, {"10.1": Decimal(values["10.1"]) + 1}, user=officer, source="x")
+    stored = IndicatorValue.objects.get(indicator="10.1", is_current=True).number
+    assert format_number(stored) in caught.value.errors["10.1"]
+    assert "," in format_number(Decimal("12.5"))
