@@ -1,5 +1,7 @@
 """python manage.py import_values FILE.xlsx [--user USERNAME] [--source TEXT] [--reason TEXT]"""
 
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -16,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="lý do (bắt buộc khi sửa giá trị đã ghi)")
 
     def handle(self, *args, **options):
+        _load_openpyxl_without_numpy()
         # Imported here: `manage.py help` and other commands stay light.
         from django.conf import settings
         from django.contrib.auth import get_user_model
@@ -45,3 +48,16 @@ class Command(BaseCommand):
             f"Đã nhập kỳ {result.period_code}: {result.units} xã, {result.values} giá trị — "
             f"{result.created} mới, {result.corrected} sửa, {result.unchanged} không đổi."
         )
+
+
+def _load_openpyxl_without_numpy() -> None:
+    """openpyxl imports numpy when it is installed (it is, for the roadmap optimiser), ~130 ms,
+    only to accept numpy numbers as cell values when writing. This process only reads: load
+    openpyxl with numpy hidden, unless either is already loaded."""
+    if "openpyxl" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # makes `import numpy` raise ImportError
+    try:
+        import openpyxl  # noqa: F401
+    finally:
+        del sys.modules["numpy"]
