@@ -6,6 +6,7 @@ commas "12,5", percent signs, "có"/"không"), anything else gets a clear messag
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -61,6 +62,12 @@ def parse_bool(raw: Any) -> bool:
     raise ValueError_(_("“%(raw)s” is not yes/no (write “có” or “không”)") % {"raw": raw})
 
 
+@functools.lru_cache(maxsize=1024)
+def _bound(limit) -> Decimal:
+    """A spec's minimum or maximum as a Decimal (made once per limit, not once per value)."""
+    return Decimal(str(limit))
+
+
 def parse_indicator_value(indicator, raw: Any):
     """Return the typed value for an indicator spec, or raise ValueError_ with the reason."""
     if indicator.type == "bool":
@@ -73,11 +80,11 @@ def parse_indicator_value(indicator, raw: Any):
     if indicator.type == "percent":
         low = 0 if low is None else low
         high = 100 if high is None else high
-    if low is not None and value < Decimal(str(low)):
+    if low is not None and value < _bound(low):
         raise ValueError_(
             _("%(value)s is below the allowed minimum %(min)s") % {"value": raw, "min": low}
         )
-    if high is not None and value > Decimal(str(high)):
+    if high is not None and value > _bound(high):
         raise ValueError_(
             _("%(value)s is above the allowed maximum %(max)s") % {"value": raw, "max": high}
         )
