@@ -64,6 +64,8 @@ def main() -> int:
          median_ms(lambda: engine.evaluate_batch(catalog, family, items)), ""),
         (f"engine: evaluate_batch statuses only, {len(units)} communes x {len(catalog)} sets",
          median_ms(lambda: engine.evaluate_batch(catalog, family, items, explain=False)), ""),
+        (f"engine: evaluate_statuses (what is stored), {len(units)} communes x {len(catalog)} sets",
+         median_ms(lambda: engine.evaluate_statuses(catalog, family, items)), ""),
         (f"evaluate_units: evaluate and store {len(units)} communes",
          median_ms(lambda: services.evaluate_units(units, period), runs=5), ""),
     ]
