@@ -288,7 +288,12 @@ def import_workbook(path_or_file, *, user=None, source: str = "", reason: str = 
         found = []
         for key, message in errors.items():
             row_col = cells_of.get(tuple(key.split(":", 1)))
-            found.append(Problem(sheet, L.cell_ref(*row_col) if row_col else "", message))
+            if row_col is None:
+                found.append(Problem(sheet, "", message))
+                continue
+            column = columns[row_col[1]]
+            found.append(Problem(sheet, L.cell_ref(*row_col), _("indicator %(label)s (%(name)s): %(reason)s") % {
+                "label": column.label, "name": column.name, "reason": message}))
         return sorted(found, key=lambda p: _cell_order(p.cell))
 
     if result.problems:
