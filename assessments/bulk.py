@@ -30,10 +30,10 @@ _PASSTHROUGH = (
 
 def _passthrough_type(field, connection) -> type | None:
     target = field.target_field if field.is_relation else field
-    if isinstance(target, models.DecimalField) and (
-        type(connection.ops).adapt_decimalfield_value is not BaseDatabaseOperations.adapt_decimalfield_value
-    ):
-        return None
+    if isinstance(target, models.DecimalField):
+        adapter = type(connection.ops).adapt_decimalfield_value
+        if adapter is not BaseDatabaseOperations.adapt_decimalfield_value:
+            return None
     for field_class, python_type in _PASSTHROUGH:
         if isinstance(target, field_class):
             return python_type
@@ -77,8 +77,9 @@ def insert_rows(
 
 
 def update_by_pk(model, pks: Sequence[int], values: Mapping[str, Any]) -> None:
-    """UPDATE the rows whose primary key is in `pks`, 900 keys per statement. The ORM's `filter(pk__in=...).update()` prepares every key through the lookup machinery, ~8 µs
-    each: most of the cost for thousands of integer keys."""
+    """UPDATE the rows whose primary key is in `pks`, 900 keys per statement. The ORM's
+    `filter(pk__in=...).update()` prepares every key through the lookup machinery, ~8 µs each:
+    most of the cost for thousands of integer keys."""
     if not pks:
         return
     connection = connections[router.db_for_write(model)]
@@ -95,4 +96,3 @@ def update_by_pk(model, pks: Sequence[int], values: Mapping[str, Any]) -> None:
                 f"UPDATE {table} SET {assignments} WHERE {pk_column} IN ({', '.join(['%s'] * len(part))})",
                 [*prepared, *part],
             )
-

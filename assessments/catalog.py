@@ -75,9 +75,6 @@ def base_set(family: str) -> CriteriaSet | None:
     )
 
 
-__all__ = ["allowed_indicators", "family_on", "family_indicators", "base_set", "catalog_versions", "current_catalog"]
-
-
 def allowed_indicators(user, family: str) -> set[str] | None:
     """Indicator codes the user may change in this family; None means every indicator."""
     criteria = editable_criteria(user)
@@ -94,3 +91,8 @@ def allowed_indicators(user, family: str) -> set[str] | None:
                 if criterion.code == criterion_code:
                     allowed.update(ind.code for ind in criterion.indicators)
     return allowed
+
+
+__all__ = [
+    "allowed_indicators", "base_set", "catalog_versions", "current_catalog", "family_indicators", "family_on",
+]

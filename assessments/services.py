@@ -364,7 +364,9 @@ def _store_evaluations(unit_ids: list[int], period: Period, family: str,
         catalog, family,
         ((uid, engine.Context(key=keys.get(uid, ""), on_date=on_date), values[uid]) for uid in unit_ids),
     )
-    Evaluation.objects.filter(unit_id__in=unit_ids, period=period, version_id__in=[v.pk for v in versions.values()]).delete()
+    Evaluation.objects.filter(
+        unit_id__in=unit_ids, period=period, version_id__in=[v.pk for v in versions.values()]
+    ).delete()
     rows = []
     for uid in unit_ids:
         fam = results[uid]

@@ -164,8 +164,6 @@ def commune_entry(request, ref, period_code):
                   {"unit": unit, "period": period, "form": form, "ctx": ctx})
 
 
-
-
 def _level_choices(unit) -> tuple[dict[str, str], dict[str, int], str | None]:
     period = Period.objects.filter(evaluations__unit=unit).order_by("-start").first()
     ctx = queries.period_context(period) if period else None

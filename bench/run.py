@@ -62,8 +62,6 @@ def main() -> int:
         ("setup_demo: units, criteria, demo data (126 communes x 5 periods)", setup_s * 1000, ""),
         (f"engine: evaluate_batch with explanations, {len(units)} communes x {len(catalog)} sets",
          median_ms(lambda: engine.evaluate_batch(catalog, family, items)), ""),
-        (f"engine: evaluate_batch statuses only, {len(units)} communes x {len(catalog)} sets",
-         median_ms(lambda: engine.evaluate_batch(catalog, family, items, explain=False)), ""),
         (f"engine: evaluate_statuses (what is stored), {len(units)} communes x {len(catalog)} sets",
          median_ms(lambda: engine.evaluate_statuses(catalog, family, items)), ""),
         (f"evaluate_units: evaluate and store {len(units)} communes",

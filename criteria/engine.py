@@ -461,11 +461,8 @@ def evaluate_rule(rule: Rule, statuses: Mapping[str, Status]) -> Status:
 class _Evaluator:
     """Evaluates sets, remembering threshold selections per (set, key, year)."""
 
-    def __init__(self, catalog: Mapping[str, CriteriaSetSpec] | None, explain: bool = True):
+    def __init__(self, catalog: Mapping[str, CriteriaSetSpec] | None):
         self.catalog = catalog
-        # explain=False computes statuses only (no sentences): for storing many evaluations,
-        # whose explanations are rebuilt when a page shows them.
-        self.explain = explain
         self._thresholds: dict[tuple[str, int, str, int], dict[str, ResolvedThreshold | None]] = {}
 
     def thresholds(
@@ -531,8 +528,6 @@ class _Evaluator:
         assert value is not None
         met = _compare(value, indicator.operator, threshold.value)
         result.status = MET if met else UNMET
-        if not self.explain:
-            return result
         if indicator.type == "bool":
             result.explanation = (
                 f"Đạt: {format_value(value)}"
@@ -566,9 +561,6 @@ class _Evaluator:
         ]
         statuses = {r.code: r.status for r in indicators}
         status = _evaluate_rule(criterion.effective_rule, statuses)
-        if not self.explain:
-            return CriterionResult(code=criterion.code, name=criterion.name, group_code=group_code,
-                                   status=status, explanation="", indicators=indicators)
         labels = {r.code: r.label for r in indicators}
         met = [r.label for r in indicators if r.status == MET]
         unmet = [r.label for r in indicators if r.status == UNMET]
@@ -697,12 +689,10 @@ def evaluate_batch(
     catalog: Mapping[str, CriteriaSetSpec],
     family: str,
     items: Iterable[tuple[Any, Context, Mapping[str, Value]]],
-    *,
-    explain: bool = True,
 ) -> dict[Any, FamilyResult]:
-    """Many units at once; threshold selections are shared per (set, key, year). With
-    explain=False only statuses are computed (explanations stay empty)."""
-    evaluator = _Evaluator(catalog, explain=explain)
+    """Many units at once, with explanations; threshold selections are shared per (set, key,
+    year). To store evaluations, `evaluate_statuses` computes the statuses alone."""
+    evaluator = _Evaluator(catalog)
     specs = family_specs(catalog, family)
     return {key: evaluator.family(specs, context, values) for key, context, values in items}
 
@@ -752,7 +742,7 @@ def evaluate_statuses(
 ) -> dict[Any, FamilyStatuses]:
     """`evaluate_batch` for storing: the same statuses, counts and levels, no explanations and
     no per-indicator result objects. Each set is laid out once per (key, year) as plain tuples."""
-    evaluator = _Evaluator(catalog, explain=False)
+    evaluator = _Evaluator(catalog)  # for its threshold selections
     specs = family_specs(catalog, family)
     plans: dict[tuple[str, int], list[tuple[CriteriaSetSpec, list]]] = {}
 

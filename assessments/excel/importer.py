@@ -92,12 +92,6 @@ def _commune_code(value) -> str:
     return text.zfill(5) if isinstance(value, int) else text
 
 
-def _cell_order(ref: str) -> tuple[int, int]:
-    """Sort key of a cell reference ("AB12" -> (12, 28)); the whole-sheet problems first."""
-    letters = ref.rstrip("0123456789")
-    return (int(ref[len(letters):]), L.column_index(letters)) if letters and ref[len(letters):] else (0, 0)
-
-
 def _raw_value(column: Column, value, percent: bool):
     """The cell value as record_values_many reads it."""
     if column.type == "bool" and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -285,16 +279,16 @@ def import_workbook(path_or_file, *, user=None, source: str = "", reason: str = 
             batch[unit] = values
 
     def cell_problems(errors: dict[str, str]) -> list[Problem]:
+        """The service's errors ("ref:indicator" -> message) on their cells, in sheet order."""
         found = []
         for key, message in errors.items():
-            row_col = cells_of.get(tuple(key.split(":", 1)))
-            if row_col is None:
-                found.append(Problem(sheet, "", message))
-                continue
-            column = columns[row_col[1]]
-            found.append(Problem(sheet, L.cell_ref(*row_col), _("indicator %(label)s (%(name)s): %(reason)s") % {
-                "label": column.label, "name": column.name, "reason": message}))
-        return sorted(found, key=lambda p: _cell_order(p.cell))
+            row_col = cells_of.get(tuple(key.split(":", 1)), (0, 0))
+            column = columns.get(row_col[1])
+            if column is not None:
+                message = _("indicator %(label)s (%(name)s): %(reason)s") % {
+                    "label": column.label, "name": column.name, "reason": message}
+            found.append((row_col, Problem(sheet, L.cell_ref(*row_col) if column else "", message)))
+        return [problem for _row_col, problem in sorted(found, key=lambda pair: pair[0])]
 
     if result.problems:
         # The workbook is refused already: list the changes that would be refused too, so that

@@ -111,7 +111,7 @@ def test_statuses_only_evaluation_agrees_with_the_explaining_one():
             context = Context(key="tdmnpb", on_date=context.on_date)
             values = good
         items.append((i, context, values))
-    full = evaluate_batch(sets, FAMILY, items, explain=False)
+    full = evaluate_batch(sets, FAMILY, items)
     fast = evaluate_statuses(sets, FAMILY, items)
     reached = 0
     for key, _context, _values in items:
