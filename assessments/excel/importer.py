@@ -23,6 +23,7 @@ from units.models import COMMUNE_LEVEL_KINDS, Unit
 
 from . import layout as L
 from .columns import Column, family_columns
+from .frozen import old_objects_frozen
 from .reader import NotAWorkbook, SheetData, is_date, read_workbook
 
 
@@ -152,6 +153,12 @@ def import_workbook(path_or_file, *, user=None, source: str = "", reason: str = 
     restriction. Nothing is written when any problem is
     found; the result lists every problem and the counts of what was written otherwise.
     """
+    with old_objects_frozen():
+        return _import_workbook(path_or_file, user=user, source=source, reason=reason,
+                                progress=progress, period=period, ip_address=ip_address)
+
+
+def _import_workbook(path_or_file, *, user, source, reason, progress, period, ip_address) -> ImportResult:
     report = progress or (lambda percent: None)
     result = ImportResult()
     sheet = L.DATA_SHEET

@@ -10,6 +10,8 @@ import datetime
 import zipfile
 from dataclasses import dataclass, field
 
+from .frozen import old_objects_frozen
+
 
 class NotAWorkbook(Exception):
     pass
@@ -37,6 +39,11 @@ def _blank(value) -> bool:
 def read_workbook(source, sheet_names: set[str]) -> WorkbookData:
     """The non-empty cells of the named sheets (those present). `source` is a path or a
     binary file object. Raises NotAWorkbook when the file cannot be read as .xlsx."""
+    with old_objects_frozen():
+        return _read_workbook(source, sheet_names)
+
+
+def _read_workbook(source, sheet_names: set[str]) -> WorkbookData:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 

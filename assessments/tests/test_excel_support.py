@@ -59,3 +59,18 @@ def row_of(wb, ref: str) -> int:
 def save(wb, path) -> str:
     wb.save(path)
     return str(path)
+
+
+def test_objects_are_frozen_once_for_nested_reads_and_given_back_after():
+    import gc
+
+    from assessments.excel.frozen import old_objects_frozen
+
+    before = gc.get_freeze_count()
+    with old_objects_frozen():
+        frozen = gc.get_freeze_count()
+        assert frozen > before
+        with old_objects_frozen():
+            assert gc.get_freeze_count() >= frozen
+        assert gc.get_freeze_count() >= frozen  # the inner exit does not unfreeze
+    assert gc.get_freeze_count() == before

@@ -1,5 +1,6 @@
 """python manage.py import_values FILE.xlsx [--user USERNAME] [--source TEXT] [--reason TEXT]"""
 
+import gc
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -38,6 +39,10 @@ class Command(BaseCommand):
         with handle:
             result = import_workbook(handle, user=user, source=options["source"] or options["file"],
                                      reason=options["reason"])
+        # The process ends next: spare the interpreter's final garbage collection the ~10^5
+        # objects loaded for the import (Django, pydantic, openpyxl): ~70 ms of the command's time
+        # (`make bench`). Nothing of them needs finalising: the file and the transaction are closed.
+        gc.freeze()
         for warning in result.warnings:
             self.stderr.write(f"Cảnh báo — {warning}")
         if not result.ok:
