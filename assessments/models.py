@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PeriodKind(models.TextChoices):
     YEAR = "year", _("Year")
+    HALF = "half", _("Half-year")
 
 
 class Period(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -11,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from assessments.catalog import base_set, family_on
 from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from criteria import engine
-from criteria.queries import current_catalog
+from criteria.queries import catalog_versions, current_catalog
 from units.models import AttributeName, Unit, UnitAttribute, UnitKind
 
 
@@ -55,7 +56,22 @@ def recognitions_on(unit_ids, day: datetime.date) -> dict[int, Recognition]:
 
 
 def latest_period() -> Period | None:
-    return Period.objects.filter(evaluations__isnull=False).order_by("-start").distinct().first()
+    """The period with evaluations whose as_of date is the latest (a year after its half)."""
+    return (
+        Period.objects.filter(evaluations__isnull=False).order_by("-as_of", "-start").distinct().first()
+    )
+
+
+def evaluated_periods() -> QuerySet[Period]:
+    """Periods with stored evaluations, for the period pickers (oldest first)."""
+    return Period.objects.filter(evaluations__isnull=False).distinct().order_by("as_of", "start")
+
+
+NO_REVOCATION_RULE = (
+    "Chưa có quy định thu hồi quyết định công nhận cho bộ tiêu chí này: QĐ 18/2022/QĐ-TTg gắn với "
+    "bộ tiêu chí 2021-2025 và văn bản thay thế cho giai đoạn 2026-2030 chưa được tìm thấy "
+    "(shared/domain/criteria-sources.md §5); hệ thống không tính trường hợp thu hồi."
+)
 
 
 @dataclass
@@ -102,6 +118,32 @@ class PeriodContext:
     level_ranks: dict[str, int] = field(default_factory=dict)
     key_criteria: list[str] = field(default_factory=list)
     criterion_names: dict[str, str] = field(default_factory=dict)
+    # The sets of the family by level code: (set id, current version id, spec).
+    level_sets: dict[str, tuple[int, int, object]] = field(default_factory=dict)
+
+    def revocation_spec(self, level_code: str):
+        """The set whose revocation rule applies to a commune recognised at the level: the
+        level's own set in this family, else the base set."""
+        found = self.level_sets.get(level_code)
+        return found[2] if found else self.spec
+
+    @property
+    def revocation_rule(self) -> str:
+        """Which revocation rule applies in this period, with its source."""
+        if self.spec is None:
+            return ""
+        if self.spec.revocation is None:
+            return NO_REVOCATION_RULE
+        return self.spec.revocation.note or "QĐ 18/2022/QĐ-TTg"
+
+
+def recognition_counts_for(rec: Recognition, level_code: str, rank: int, family: str | None) -> bool:
+    """Whether a recognition in force counts toward a level of the period's family: by rank
+    within the same family; from another family's decision (a 2021-2025 recognition in 2026),
+    any recognition counts toward the first level and otherwise only the same level code."""
+    if not rec.family or rec.family == family:
+        return rec.level_rank >= rank
+    return rank <= 1 or rec.level_code == level_code
 
 
 def period_context(period: Period) -> PeriodContext:
@@ -112,9 +154,13 @@ def period_context(period: Period) -> PeriodContext:
     base = base_set(family)
     spec = catalog.get(base.code) if base else None
     ctx = PeriodContext(period, family, base, spec)
+    versions = catalog_versions(family)
     for s in sorted(catalog.values(), key=lambda s: s.level.rank):
         ctx.level_names[s.level.code] = s.level.name
         ctx.level_ranks[s.level.code] = s.level.rank
+        version = versions.get(s.code)
+        if version is not None:
+            ctx.level_sets[s.level.code] = (version.criteria_set_id, version.pk, s)
     if spec is not None:
         ctx.criterion_names = {c.code: c.name for g in spec.groups for c in g.criteria}
         if spec.revocation is not None:
@@ -142,6 +188,22 @@ def commune_statuses(ctx: PeriodContext, units: list[Unit]) -> list[CommuneStatu
             )
         }
     recognitions = recognitions_on(unit_ids, ctx.period.as_of)
+    # Communes recognised at a higher level of this family are checked against that level's set.
+    higher = {
+        ctx.level_sets[rec.level_code][1]: uid
+        for uid, rec in recognitions.items()
+        if rec.family == ctx.family and rec.level_code in ctx.level_sets
+        and ctx.level_sets[rec.level_code][1] != (ctx.base_set.current_version_id if ctx.base_set else None)
+    }
+    level_rows = {}
+    if higher:
+        level_rows = {
+            (row["unit_id"], row["version_id"]): row
+            for row in Evaluation.objects.filter(
+                period=ctx.period, version_id__in={v for v in higher},
+                unit_id__in=[uid for uid, rec in recognitions.items()],
+            ).values("unit_id", "version_id", "criteria_total", "criteria_missing", "criteria_status")
+        }
     statuses = []
     for unit in units:
         row = evaluations.get(unit.pk, {})
@@ -156,15 +218,35 @@ def commune_statuses(ctx: PeriodContext, units: list[Unit]) -> list[CommuneStatu
             recognition=recognitions.get(unit.pk),
         )
         if status.recognised and row:
-            status.revocation = engine.revocation_check_counts(
-                unmet_codes=status.failing,
-                total=status.criteria_total or 0,
-                key_criteria=ctx.key_criteria,
-                missing=status.criteria_missing or 0,
-                names=ctx.criterion_names,
-            )
+            status.revocation = _revocation(ctx, status, level_rows)
         statuses.append(status)
     return statuses
+
+
+def _revocation(ctx: PeriodContext, status: CommuneStatus, level_rows: dict):
+    """The QĐ 18/2022 check with the set of the level the commune is recognised at; None when
+    that set states no revocation rule (2026-2030)."""
+    rec = status.recognition
+    spec = ctx.revocation_spec(rec.level_code) if rec.family == ctx.family else ctx.spec
+    if spec is None or spec.revocation is None:
+        return None
+    counts = {"criteria_status": status.criteria_status, "criteria_total": status.criteria_total,
+              "criteria_missing": status.criteria_missing}
+    if spec is not ctx.spec:
+        counts = level_rows.get((status.unit.pk, ctx.level_sets[rec.level_code][1]))
+        if counts is None:
+            return None
+    unmet = [code for code, st in (counts["criteria_status"] or {}).items() if st == "unmet"]
+    check = engine.revocation_check_counts(
+        unmet_codes=unmet,
+        total=counts["criteria_total"] or 0,
+        key_criteria=spec.revocation.key_criteria,
+        missing=counts["criteria_missing"] or 0,
+        names={c.code: c.name for g in spec.groups for c in g.criteria},
+    )
+    if spec is not ctx.spec:
+        check = dataclasses.replace(check, explanation=f"Theo {spec.name}: {check.explanation}")
+    return check
 
 
 def value_history(unit: Unit) -> QuerySet[IndicatorValue]:
@@ -178,7 +260,7 @@ def value_history(unit: Unit) -> QuerySet[IndicatorValue]:
 def annotated_communes(ctx: PeriodContext, province: Unit | None = None) -> QuerySet[Unit]:
     """Programme communes with their base-set evaluation and recognised rank as columns, so
     lists can filter, sort and paginate in the database."""
-    from django.db.models import IntegerField, Subquery
+    from django.db.models import Case, F, IntegerField, Subquery, Value, When
     from django.db.models.functions import Coalesce
 
     qs = programme_communes(ctx.period.as_of, province)
@@ -187,11 +269,19 @@ def annotated_communes(ctx: PeriodContext, province: Unit | None = None) -> Quer
     evaluation = Evaluation.objects.filter(
         unit=OuterRef("pk"), period=ctx.period, version=ctx.base_set.current_version_id
     )
+    # The rank a recognition counts for in this family (recognition_counts_for, in SQL).
+    counted = Case(
+        When(Q(family=ctx.family) | Q(family=""), then=F("level_rank")),
+        *[When(level_code=code, then=Value(r)) for code, r in ctx.level_ranks.items()],
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     rank = (
         Recognition.objects.filter(unit=OuterRef("pk"))
         .filter(active_recognition_q(ctx.period.as_of))
-        .order_by("-level_rank")
-        .values("level_rank")[:1]
+        .annotate(counted=counted)
+        .order_by("-counted")
+        .values("counted")[:1]
     )
     return qs.annotate(
         criteria_met=Subquery(evaluation.values("criteria_met")[:1]),

@@ -16,6 +16,7 @@ from assessments.queries import (
     period_context,
     programme_communes,
     province_on,
+    recognition_counts_for,
 )
 from planning.models import Phase, PhaseTarget
 
@@ -90,7 +91,8 @@ def province_dashboard(period: Period, *, closest: int = 10) -> Dashboard:
     ranks = ctx.level_ranks
     for level, rank in ranks.items():
         board.recognised_by_level[level] = sum(
-            1 for s in statuses if s.recognition and s.recognition.level_rank >= rank
+            1 for s in statuses
+            if s.recognition and recognition_counts_for(s.recognition, level, rank, ctx.family)
         )
         board.meeting_by_level[level] = sum(
             1 for s in evaluated if s.level_reached and ranks.get(s.level_reached, 0) >= rank
@@ -144,7 +146,7 @@ def _plan_rows(board: Dashboard, province, ctx: PeriodContext) -> list[PlanRow]:
             units = set()
             for r in recognitions:
                 revoked = getattr(r, "revocation", None)
-                if r.level_rank >= rank and r.decision_date <= day and (
+                if recognition_counts_for(r, t.level_code, rank, ctx.family) and r.decision_date <= day and (
                     revoked is None or revoked.decision_date > day
                 ):
                     units.add(r.unit_id)

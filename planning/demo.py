@@ -30,11 +30,37 @@ def ensure_demo_plan() -> Phase:
     return phase
 
 
+@transaction.atomic
+def ensure_demo_plan_2026() -> Phase:
+    """The illustrative 2026-2030 phase of new Lào Cai (89 xã), measured with the 2026 sets."""
+    from assessments.demo_2026 import plan_targets_2026
+
+    phase, _created = Phase.objects.get_or_create(
+        code="2026-2030",
+        defaults={
+            "name": "Giai đoạn 2026-2030",
+            "start_year": 2026,
+            "end_year": 2030,
+            "family": "ntm-xa-2026",
+            "source": (
+                "Minh họa: từ 37/89 xã đạt chuẩn sau sắp xếp (2025) đến khoảng 65% số xã năm 2030 "
+                "(mức đề xuất của Chương trình, chưa phải số chính thức); mỗi năm thêm 1 xã hiện đại"
+            ),
+            "illustrative": True,
+            "target_min_criteria": 7,
+            "target_avg_criteria": "8.5",
+            "target_source": "Minh họa: không xã dưới 7/10 tiêu chí, bình quân 8,5 tiêu chí/xã năm 2030",
+        },
+    )
+    set_phase_targets(phase, plan_targets_2026(), note="demo plan 2026-2030")
+    return phase
+
+
 SEED = 2025
 DEMO_AGENCY = "so-nong-nghiep"
 
 
-def ensure_demo_roadmaps(seed: int = SEED) -> dict:
+def ensure_demo_roadmaps(seed: int = SEED, period=None) -> dict:
     """Illustrative roadmaps ("minh họa") for the demo communes: one item per unmet criterion
     with seeded costs, a few past their target date, commune targets, a helping agency, the
     criteria targets per year and two field visits. Does nothing when they exist."""
@@ -42,6 +68,7 @@ def ensure_demo_roadmaps(seed: int = SEED) -> dict:
     import random
 
     from accounts.models import Organisation
+    from assessments.queries import period_context
     from planning import queries
     from planning.models import RoadmapItem
     from planning.services import (
@@ -55,13 +82,14 @@ def ensure_demo_roadmaps(seed: int = SEED) -> dict:
         set_year_targets,
     )
 
-    if RoadmapItem.objects.filter(illustrative=True).exists():
-        return {"skipped": True}
-    ctx = queries.current_context()
+    ctx = period_context(period) if period is not None else queries.current_context()
     if ctx is None or ctx.spec is None:
         return {"skipped": True}
+    if RoadmapItem.objects.filter(illustrative=True, family=ctx.family).exists():
+        return {"skipped": True}
     rng = random.Random(seed)
-    today = queries.today()
+    # Items of a past period are dated as they were planned then (the day after its as_of).
+    today = min(queries.today(), ctx.period.as_of + datetime.timedelta(days=1))
     agency = Organisation.objects.filter(code=DEMO_AGENCY).first()
     agency_criteria = set(
         agency.assignments.filter(criteria_set_code=ctx.base_set.code).values_list("criterion_code", flat=True)
@@ -112,7 +140,8 @@ def ensure_demo_roadmaps(seed: int = SEED) -> dict:
         for unit, _criteria in closest:
             set_helping_agency(agency, unit, note="minh họa")
             helped.append(unit)
-        for unit, day in zip(helped[:2], (datetime.date(2025, 3, 18), datetime.date(2025, 5, 22)), strict=False):
+        days = (today - datetime.timedelta(days=105), today - datetime.timedelta(days=40))
+        for unit, day in zip(helped[:2], days, strict=False):
             record_field_visit(
                 agency, unit, date=day, members="Đoàn công tác Sở Nông nghiệp và PTNT (minh họa)",
                 criteria_checked=sorted(agency_criteria), illustrative=True,
@@ -123,8 +152,8 @@ def ensure_demo_roadmaps(seed: int = SEED) -> dict:
                             FollowUp("Hỗ trợ xây dựng hợp tác xã kiểu mới (minh họa)", "agency",
                                      day + datetime.timedelta(days=90))],
             )
-    phase = Phase.objects.filter(code="2021-2025").first()
-    if phase is not None:
+    phase = Phase.objects.filter(family=ctx.family).first()
+    if phase is not None and phase.code == "2021-2025":
         set_year_targets(phase, {2024: (8, "15.5"), 2025: (phase.target_min_criteria, phase.target_avg_criteria)},
                          note="2025: mục tiêu của tỉnh; 2024 minh họa")
     return {"items": len(items), "communes": len(failing_by_unit),

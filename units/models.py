@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +137,54 @@ class UnitLineage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+
+class EthnicArea(models.TextChoices):
+    """Classification of a commune in the ethnic-minority and mountain area (vùng ĐBDTTS&MN)."""
+
+    OUTSIDE = "0", _("Outside the ethnic-minority and mountain area")
+    AREA_I = "1", _("Area I")
+    AREA_II = "2", _("Area II")
+    AREA_III = "3", _("Area III")
+
+
+class CommuneGroup(models.Model):
+    """The commune group of QĐ 51/2025/QĐ-TTg (xã nhóm 1, 2, 3) from a date on, with the facts
+    the rule uses. A row is a proposal until a province administrator confirms it; confirming
+    writes the unit's `group` attribute, which evaluations read. Rows are never edited after
+    confirmation: a later decision is a new row. Written only by assessments.groups."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="group_records")
+    valid_from = models.DateField()
+    # Facts of the rule; None / "" = not known.
+    agriculture_share = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    near_urban = models.BooleanField(null=True, blank=True)
+    new_urban = models.BooleanField(null=True, blank=True)
+    ethnic_area = models.CharField(max_length=1, choices=EthnicArea.choices, blank=True)
+    # The group the rule proposes from the facts ("" when it cannot propose one).
+    proposed = models.CharField(max_length=16, blank=True)
+    # The confirmed group ("" while the row is only a proposal).
+    group = models.CharField(max_length=16, blank=True)
+    decision_number = models.CharField(max_length=100, blank=True)
+    decision_date = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    illustrative = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["unit", "valid_from", "recorded_at"]
+        indexes = [models.Index(fields=["unit", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.group or self.proposed or '?'} ({self.valid_from})"
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.group)

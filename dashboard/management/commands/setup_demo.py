@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.demo import ensure_demo_users
-from assessments import demo
+from assessments import demo, demo_2026
+from assessments.models import Period
 from assessments.queries import province_on
 from criteria.services import sync_sets
-from planning.demo import ensure_demo_plan, ensure_demo_roadmaps
+from planning.demo import ensure_demo_plan, ensure_demo_plan_2026, ensure_demo_roadmaps
 from reporting.services import ensure_default_schedules
 from units.loaders import load_province
 
@@ -53,11 +54,21 @@ class Command(BaseCommand):
                 f"Dữ liệu minh họa: {outcome['communes']} xã × {outcome['periods']} kỳ "
                 f"({time.monotonic() - started:.1f} giây)."
             )
+        ensure_demo_plan_2026()
+        present = demo_2026.generate(seed=demo_2026.SEED, progress=progress)
+        self.stdout.write("")
+        if not present.get("skipped"):
+            self.stdout.write(
+                f"Dữ liệu minh họa 2026 (bản đồ mới): {present['communes']} xã × {present['periods']} kỳ, "
+                f"{present['recognised']} xã có quyết định công nhận sau sắp xếp, "
+                f"{present['unconfirmed']} xã chưa xác nhận nhóm."
+            )
         province = province_on(datetime.date(2025, 6, 30))
         personas = ensure_demo_users(province)
-        roadmaps = ensure_demo_roadmaps()
-        if roadmaps.get("items"):
-            self.stdout.write(f"Lộ trình minh họa: {roadmaps['items']} mục.")
+        for code in ("2025", "2026"):
+            roadmaps = ensure_demo_roadmaps(period=Period.objects.filter(code=code).first())
+            if roadmaps.get("items"):
+                self.stdout.write(f"Lộ trình minh họa ({code}): {roadmaps['items']} mục.")
         # The login comes last, where the person starting the demo looks for it.
         self.stdout.write(self.style.SUCCESS("Đăng nhập demo (http://127.0.0.1:8000), mỗi vai trò một tài khoản:"))
         for username, password, _created, role in personas:
