@@ -15,18 +15,12 @@ from assessments.models import IndicatorValue, Period
 from assessments.services import evaluate_units
 from audit import services as audit
 from criteria.models import CriteriaSet
-from units.groups import GROUP_NAMES, GROUPS, Facts, propose
+from units.groups import GROUP_NAMES, GROUPS, Facts, facts_of, propose
 from units.models import AttributeName, CommuneGroup, Unit, UnitAttribute, UnitKind
 
 
 class GroupRejected(ValueError):
     """A group write refused, with the Vietnamese reason."""
-
-
-def facts_of(record: CommuneGroup | None) -> Facts:
-    if record is None:
-        return Facts()
-    return Facts(record.agriculture_share, record.near_urban, record.new_urban, record.ethnic_area)
 
 
 def _facts_json(facts: Facts) -> dict:

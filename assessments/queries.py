@@ -320,3 +320,85 @@ def explained_results(unit: Unit, period: Period, evaluations: list[Evaluation])
     }
     family = engine.evaluate_sets(catalog, list(catalog), engine.Context(key=key, on_date=period.as_of), values)
     return [(e, family.results[e.criteria_set.code]) for e in evaluations]
+
+
+@dataclass
+class KeyStatus:
+    """The region or commune group that chooses a commune's thresholds in a period."""
+
+    kind: str  # "region" or "group"
+    key: str
+    name: str
+    source: str = ""
+    missing: str = ""
+    proposal: str = ""
+
+
+def group_status(unit: Unit, period: Period) -> KeyStatus | None:
+    """Which key (region for 2021-2025, commune group for 2026-2030) the unit's thresholds use
+    in the period, or a sentence naming what is missing. Three queries."""
+    from units.groups import facts_of, propose
+    from units.models import CommuneGroup
+
+    family = family_on(period.as_of)
+    base = base_set(family) if family else None
+    if base is None:
+        return None
+    spec = current_catalog(family).get(base.code)
+    kind = "group" if base.threshold_by == "group" else "region"
+    attribute = AttributeName.GROUP if kind == "group" else AttributeName.REGION
+    row = (UnitAttribute.objects.valid_on(period.as_of).filter(unit=unit, name=attribute)
+           .order_by("-valid_from").first())
+    names = {k.code: k.name for k in spec.keys} if spec else {}
+    if row is not None:
+        return KeyStatus(kind, row.value, names.get(row.value, row.value), source=row.source)
+    if kind == "region":
+        return KeyStatus(kind, "", "", missing="Xã chưa có vùng kinh tế - xã hội nên chưa xác định được ngưỡng.")
+    record = CommuneGroup.objects.filter(unit=unit).order_by("-valid_from", "-recorded_at").first()
+    if record is None:
+        missing = ("Xã chưa có nhóm xã (QĐ 51/2025/QĐ-TTg) được xác nhận và chưa có số liệu để đề xuất: "
+                   "cần tỷ trọng nông nghiệp, việc liền kề hoặc định hướng đô thị và khu vực vùng đồng bào "
+                   "dân tộc thiểu số và miền núi.")
+        return KeyStatus(kind, "", "", missing=missing)
+    proposal = propose(facts_of(record))
+    missing = "Xã chưa có nhóm xã (QĐ 51/2025/QĐ-TTg) được tỉnh xác nhận nên chưa xác định được ngưỡng."
+    return KeyStatus(kind, "", "", missing=missing, proposal=proposal.sentence)
+
+
+@dataclass
+class GroupRow:
+    unit: Unit
+    group: str
+    valid_from: datetime.date | None
+    decision: str
+    facts: object
+    proposal: object
+    illustrative: bool
+
+
+def group_rows(units: list[Unit], day: datetime.date) -> list[GroupRow]:
+    """Each commune's group in force on the day and the latest facts with the rule's proposal
+    (two queries whatever the number of communes)."""
+    from units.groups import facts_of, propose
+    from units.models import CommuneGroup
+    from units.queries import attributes_on
+
+    ids = [u.pk for u in units]
+    confirmed = {}
+    latest = {}
+    for record in CommuneGroup.objects.filter(unit_id__in=ids).order_by("valid_from", "recorded_at"):
+        latest[record.unit_id] = record
+        if record.group and record.valid_from <= day:
+            confirmed[record.unit_id] = record
+    in_force = attributes_on(ids, AttributeName.GROUP, day)
+    rows = []
+    for unit in units:
+        record, last = confirmed.get(unit.pk), latest.get(unit.pk)
+        facts = facts_of(last)
+        rows.append(GroupRow(
+            unit=unit, group=in_force.get(unit.pk, ""),
+            valid_from=record.valid_from if record else None,
+            decision=f"{record.decision_number} ({record.decision_date:%d/%m/%Y})" if record and record.decision_date else "",
+            facts=facts, proposal=propose(facts), illustrative=bool(last and last.illustrative),
+        ))
+    return rows

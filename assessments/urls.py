@@ -1,12 +1,15 @@
 from django.urls import path
 
-from assessments import views, views_excel
+from assessments import views, views_excel, views_groups
 
 app_name = "assessments"
 urlpatterns = [
     path("", views.commune_list, name="list"),
+    path("nhom-xa/", views_groups.group_list, name="group_list"),
+    path("nhom-xa/excel/", views_groups.group_export, name="group_export"),
     path("<str:ref>/", views.commune_detail, name="detail"),
     path("<str:ref>/nhap/<slug:period_code>/", views.commune_entry, name="entry"),
+    path("<str:ref>/nhom-xa/", views_groups.group_edit, name="group_edit"),
     path("<str:ref>/cong-nhan/", views.recognition_add, name="recognition_add"),
     path("<str:ref>/cong-nhan/<int:pk>/thu-hoi/", views.recognition_revoke, name="recognition_revoke"),
     # Excel round-trip (two segments at least, so no clash with "<ref>/").

@@ -19,6 +19,9 @@ from assessments import queries, services
 from assessments.catalog import allowed_indicators, family_indicators
 from assessments.forms import RecognitionForm, RevocationForm, ValuesForm
 from assessments.models import Evaluation, IndicatorValue, Period, Recognition
+from assessments.periods import periods_of_unit
+from assessments.queries import group_status
+from dashboard.lineage import predecessor_results
 from dashboard.views import selected_period
 
 SORTS = {
@@ -77,7 +80,7 @@ def commune_list(request):
         "assessments/commune_list.html",
         {
             "period": period,
-            "periods": Period.objects.filter(evaluations__isnull=False).distinct(),
+            "periods": queries.evaluated_periods(),
             "ctx": ctx,
             "page": page,
             "statuses": statuses,
@@ -97,13 +100,21 @@ def commune_list(request):
 @login_required
 def commune_detail(request, ref):
     unit = commune_for_user(request.user, ref)
-    periods = list(Period.objects.filter(evaluations__unit=unit).distinct())
+    # Every period in which the commune exists, evaluated or not: a new commune can enter the
+    # values of the present period before anything was evaluated.
+    periods = periods_of_unit(unit)
+    evaluated = set(Evaluation.objects.filter(unit=unit).values_list("period_id", flat=True).distinct())
     code = request.GET.get("ky")
-    period = next((p for p in periods if p.code == code), periods[-1] if periods else None)
+    default = ([p for p in periods if p.pk in evaluated] or periods or [None])[-1]
+    period = next((p for p in periods if p.code == code), default)
     context = {"unit": unit, "periods": periods, "period": period,
                "can_edit": can_edit_values(request.user, unit),
                "can_recognise": can_manage_reference(request.user)}
     if period is not None:
+        context["group"] = group_status(unit, period)
+    if unit.valid_from is not None:
+        context["past_period"], context["predecessors"] = predecessor_results(unit)
+    if period is not None and period.pk in evaluated:
         ctx = queries.period_context(period)
         status = queries.commune_statuses(ctx, [unit])[0]
         evaluations = list(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_view_province, home_url_name
 from assessments.models import Period
-from assessments.queries import latest_period
+from assessments.queries import evaluated_periods, latest_period
 from dashboard import charts
 from dashboard.queries import province_dashboard
 
@@ -26,7 +26,7 @@ def province(request):
             return render(request, "403.html", status=403)
         return redirect(name, *args)
     period = selected_period(request)
-    context = {"period": period, "periods": Period.objects.filter(evaluations__isnull=False).distinct()}
+    context = {"period": period, "periods": evaluated_periods()}
     if period is None:
         return render(request, "dashboard/province.html", context)
     board = province_dashboard(period)

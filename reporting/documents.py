@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import AgencyAssignment, Organisation
 from assessments.models import Period
+from assessments.queries import recognition_counts_for
 from dashboard.queries import Dashboard, province_dashboard
 from reporting.models import ReportingPeriod, Section, State, Submission
 from reporting.queries import completeness
@@ -33,11 +34,13 @@ SECTION_TITLES = OrderedDict([
 
 
 def assessment_period_for(rperiod: ReportingPeriod) -> Period | None:
-    """The assessment period (year) whose values the report uses: the one containing the end of
-    the reporting period, else the latest one started before it."""
+    """The assessment period whose values the report uses: the shortest one containing the end
+    of the reporting period (a half-year before its year), else the latest one before it."""
+    from assessments.periods import period_for_day
+
     return (
-        Period.objects.filter(start__lte=rperiod.end, end__gte=rperiod.end).first()
-        or Period.objects.filter(start__lte=rperiod.end).order_by("-start").first()
+        period_for_day(rperiod.end)
+        or Period.objects.filter(start__lte=rperiod.end).order_by("-as_of", "-start").first()
     )
 
 
@@ -83,6 +86,11 @@ class ProvinceReport:
     expected: int = 0
     on_time: int = 0
     demo: bool = False
+
+    @property
+    def by_district(self) -> bool:
+        """Pre-reform periods are reported by district; today's map has no districts."""
+        return _by_district(self)
 
     @property
     def province_name(self) -> str:
@@ -144,7 +152,8 @@ def province_report(rperiod: ReportingPeriod) -> ProvinceReport:
             report.districts.append(DistrictRow(
                 name=name,
                 communes=len(statuses),
-                recognised=sum(1 for s in statuses if s.recognition and s.recognition.level_rank >= base_rank),
+                recognised=sum(1 for s in statuses if s.recognition and recognition_counts_for(
+                    s.recognition, report.base_level, base_rank, board.ctx.family)),
                 meeting=sum(1 for s in evaluated
                             if s.level_reached and ranks.get(s.level_reached, 0) >= base_rank),
                 average_met=_avg([s.criteria_met for s in evaluated]),
@@ -154,6 +163,11 @@ def province_report(rperiod: ReportingPeriod) -> ProvinceReport:
     c = completeness(rperiod)
     report.expected, report.submitted, report.on_time = c.expected, c.submitted, c.on_time
     return report
+
+
+def _by_district(report) -> bool:
+    return any(s.unit.parent is not None and s.unit.parent.kind == UnitKind.DISTRICT
+               for s in (report.board.statuses if report.board else []))
 
 
 def _district_name(unit) -> str:
@@ -328,7 +342,7 @@ def _save(document) -> bytes:
 
 
 def district_table(report: ProvinceReport) -> tuple[list[str], list[list], list]:
-    headers = ["Huyện", "Số xã", f"Đã công nhận {report.base_level_name}",
+    headers = ["Huyện" if report.by_district else "Đơn vị", "Số xã", f"Đã công nhận {report.base_level_name}",
                f"Đạt {report.base_level_name} theo số liệu", "Bình quân tiêu chí đạt/xã",
                "Đã công nhận, có tiêu chí không đạt"]
     rows = [[r.name, r.communes, r.recognised, r.meeting, r.average_met, r.at_risk] for r in report.districts]
@@ -370,7 +384,8 @@ def province_docx(rperiod: ReportingPeriod, report: ProvinceReport | None = None
         _para(document, "I. KẾT QUẢ THỰC HIỆN", bold=True)
         _para(document, "1. Tổng hợp chung", bold=True)
         _table(document, ["Nội dung", "Số liệu"], [[label, value] for label, value in report.summary])
-        _para(document, "2. Kết quả theo huyện", bold=True)
+        _para(document, "2. Kết quả theo huyện" if report.by_district else
+              "2. Kết quả các xã (từ 01/07/2025 không còn cấp huyện)", bold=True)
         headers, rows, total = district_table(report)
         _table(document, headers, rows, total=total)
         _para(document, "3. So sánh với kế hoạch giai đoạn", bold=True)
@@ -478,7 +493,8 @@ def province_xlsx(rperiod: ReportingPeriod, report: ProvinceReport | None = None
            [[label, value] for label, value in report.summary], report.demo)
     if report.board is not None:
         headers, rows, total = district_table(report)
-        _sheet(workbook, "Theo huyện", caption, headers, rows + [total], report.demo)
+        _sheet(workbook, "Theo huyện" if report.by_district else "Các xã", caption, headers, rows + [total],
+               report.demo)
         headers, rows = plan_table(report)
         _sheet(workbook, "Kế hoạch giai đoạn", caption, headers, rows, report.demo)
     return _workbook_bytes(workbook)

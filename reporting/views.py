@@ -43,7 +43,7 @@ def _entry_url(reporter, period: ReportingPeriod) -> str | None:
     if reporter.unit.kind == ReporterLevel.DISTRICT:
         return reverse("assessments:list") + f"?huyen={reporter.unit.ref}"
     assessment = documents.assessment_period_for(period)
-    if assessment is None:
+    if assessment is None or not reporter.unit.is_valid_on(assessment.as_of):
         return None
     return reverse("assessments:entry", args=[reporter.unit.ref, assessment.code])
 

@@ -29,6 +29,13 @@ class Facts:
     ethnic_area: str = ""  # "0" outside, "1", "2", "3" (area I, II, III); "" unknown
 
 
+def facts_of(record) -> Facts:
+    """The facts stored on a units.models.CommuneGroup row (or none)."""
+    if record is None:
+        return Facts()
+    return Facts(record.agriculture_share, record.near_urban, record.new_urban, record.ethnic_area)
+
+
 @dataclass
 class Proposal:
     group: str  # "" when no group can be proposed

@@ -38,3 +38,15 @@ def op(operator):
     from criteria.engine import OPERATOR_SYMBOLS
 
     return OPERATOR_SYMBOLS.get(operator, operator)
+
+
+# Level codes of every family, for decisions shown outside their own family's pages.
+LEVEL_LABELS = {
+    "ntm": _("New rural area"), "nang-cao": _("Advanced new rural area"),
+    "kieu-mau": _("Model new rural area"), "hien-dai": _("Modern new rural area"),
+}
+
+
+@register.filter
+def level_label(code):
+    return LEVEL_LABELS.get(code, code)
