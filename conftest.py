@@ -51,3 +51,34 @@ def officer(db, django_user_model):
 @pytest.fixture
 def outsider(db, django_user_model):
     return django_user_model.objects.create_user("outsider", password="x-Strong-Pass-2025")
+
+
+REFORM_DAY = datetime.date(2025, 7, 1)
+
+
+def make_new_province(n_communes: int, *, ref: str = "77", groups=("nhom-1", "nhom-2", "nhom-3"),
+                      predecessors=None):
+    """A province of today's map (from 1/7/2025, no districts) with n programme communes, each in
+    the commune group groups[i % len(groups)] ("" = none confirmed); `predecessors` maps a
+    commune index to old units merged into it."""
+    from units.models import AttributeName, LineageKind, Unit, UnitAttribute, UnitKind, UnitLineage
+
+    province = Unit.objects.create(ref=f"{ref}-20250701", code=ref, kind=UnitKind.PROVINCE,
+                                   name="Tỉnh Mới", valid_from=REFORM_DAY)
+    communes, attrs = [], []
+    for i in range(n_communes):
+        code = f"7{ref}{i:03d}"
+        unit = Unit.objects.create(ref=f"{code}-20250701", code=code, kind=UnitKind.COMMUNE,
+                                   name=f"Xã Mới {i:03d}", parent=province, valid_from=REFORM_DAY)
+        communes.append(unit)
+        attrs.append(UnitAttribute(unit=unit, name=AttributeName.IN_PROGRAMME, value="1", valid_from=REFORM_DAY))
+        group = groups[i % len(groups)] if groups else ""
+        if group:
+            attrs.append(UnitAttribute(unit=unit, name=AttributeName.GROUP, value=group,
+                                       valid_from=datetime.date(2026, 2, 15), source="test"))
+    UnitAttribute.objects.bulk_create(attrs)
+    for index, olds in (predecessors or {}).items():
+        for old in olds:
+            UnitLineage.objects.create(predecessor=old, successor=communes[index], kind=LineageKind.MERGE,
+                                       date=REFORM_DAY)
+    return province, communes

@@ -19,6 +19,8 @@ from assessments.queries import (
     recognition_counts_for,
 )
 from planning.models import Phase, PhaseTarget
+from units.models import AttributeName
+from units.queries import attributes_on
 
 
 @dataclass
@@ -72,6 +74,8 @@ class Dashboard:
     below_floor: int = 0
     phase: Phase | None = None
     plan: list[PlanRow] = field(default_factory=list)
+    # Communes whose thresholds have no key (no confirmed group in 2026-2030), None if n/a.
+    without_key: int | None = None
 
 
 def _avg(values: list[int]) -> Decimal | None:
@@ -120,6 +124,9 @@ def province_dashboard(period: Period, *, closest: int = 10) -> Dashboard:
     )
     board.revocable = sum(1 for s in board.at_risk if s.revocable)
     board.meets_unrecognised = [s for s in evaluated if s.meets_but_unrecognised]
+    if ctx.spec is not None and ctx.spec.threshold_by == "group":
+        keyed = attributes_on([u.pk for u in units], AttributeName.GROUP, period.as_of)
+        board.without_key = sum(1 for u in units if not keyed.get(u.pk))
     board.phase = Phase.objects.filter(family=ctx.family).first() if ctx.family else None
     if board.phase is not None:
         if board.phase.target_min_criteria:

@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.access import can_view_province, home_url_name
 from assessments.models import Period
-from assessments.queries import evaluated_periods, latest_period
+from assessments.queries import evaluated_periods, latest_period, programme_communes, province_on
 from dashboard import charts
+from dashboard.lineage import past_on_new_map
 from dashboard.queries import province_dashboard
 
 
@@ -31,6 +33,16 @@ def province(request):
         return render(request, "dashboard/province.html", context)
     board = province_dashboard(period)
     context["board"] = board
+    today = timezone.localdate()
+    if board.without_key is not None:
+        context["groups"] = {"unconfirmed": board.without_key}
+    present = province_on(today)
+    if present is not None and board.province is not None and present.pk != board.province.pk:
+        if request.GET.get("ban-do") == "nay":
+            units = list(programme_communes(today, present).order_by("name"))
+            context["past_map"] = past_on_new_map(period, units)
+        else:
+            context["new_map_link"] = True
     context["distribution_chart"] = charts.vertical_bars(
         [(str(n), count, "bar-ok" if n == len(board.distribution) - 1 else "bar")
          for n, count in board.distribution],

@@ -18,4 +18,5 @@ urlpatterns = [
     path("muc-tieu/sua/", views_province.targets_edit, name="targets_edit"),
     path("giup-do/", views_province.helping, name="helping"),
     path("dau-tu/", views_province.invest, name="invest"),
+    path("chuyen-giao/", views_province.transfers, name="transfers"),
 ]

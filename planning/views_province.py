@@ -21,6 +21,7 @@ from planning.permissions import (
     require,
     user_agency,
 )
+from units.models import Unit
 
 
 def _units(request, ctx):
@@ -191,3 +192,28 @@ def invest(request):
         selection.units = [r.unit for r in rows if r.unit.pk in done]
         selection.budget = budget
     return render(request, "planning/invest.html", {"ctx": ctx, "rows": rows, "form": form, "selection": selection})
+
+
+@login_required
+def transfers(request):
+    """Dissolved communes still holding open work, and the move to a successor (reviewed)."""
+    from django.utils import timezone
+
+    from planning import transfer
+
+    require(can_manage_reference(request.user))
+    if request.method == "POST":
+        old = get_object_or_404(Unit, pk=request.POST.get("unit"))
+        new = get_object_or_404(Unit, pk=request.POST.get("successor") or 0)
+        try:
+            outcome = transfer.transfer_open_work(old, new, user=request.user,
+                                                  ip_address=request.META.get("REMOTE_ADDR"),
+                                                  reason=request.POST.get("reason", "")[:1000])
+        except transfer.TransferRejected as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Moved %(items)s roadmap items of %(old)s to %(new)s.")
+                             % {"items": outcome["items"], "old": old.name, "new": new.name})
+        return redirect("planning:transfers")
+    rows = transfer.candidates(timezone.localdate())
+    return render(request, "planning/transfers.html", {"rows": rows})
