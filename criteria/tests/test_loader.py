@@ -230,3 +230,39 @@ def test_it_checks_references_between_files(tmp_path):
         load_directory(tmp_path)
     assert info.value.location == "requires"
     assert "không cùng họ" in info.value.reason
+
+
+def test_it_reports_a_keys_only_and_a_year_only_threshold_that_tie():
+    # Both apply to r1 in 2023 with the same specificity: the file order would decide.
+    data = base_data()
+    data["groups"][0]["criteria"][1]["indicators"][1]["thresholds"] = [
+        t(70, keys=["r1"]),
+        t(80, year=2023),
+    ]
+    err = error_of(data)
+    assert err.location == "groups[0].criteria[1].indicators[1].thresholds[1]"
+    assert err.reason.startswith("trùng ngưỡng với thresholds[0] (vùng/nhóm r1, năm 2023)")
+    assert "hãy thêm ngưỡng ghi cả keys và year" in err.reason
+    # A keys-and-year entry for r1 in 2023 settles it.
+    data["groups"][0]["criteria"][1]["indicators"][1]["thresholds"].append(
+        t(75, keys=["r1"], year=2023)
+    )
+    assert load_text(dump(data), "thu.yaml").code == "thu"
+
+
+def test_it_accepts_thresholds_of_different_specificity_or_that_never_meet():
+    data = base_data()
+    data["groups"][0]["criteria"][1]["indicators"][1]["thresholds"] = [
+        t(60),
+        t(70, keys=["r1"]),
+        t(65, keys=["r2"]),
+        t(75, keys=["r1"], year=2023),
+        t(76, keys=["r2"], year=2023),
+    ]
+    assert load_text(dump(data), "thu.yaml").code == "thu"
+    data["groups"][0]["criteria"][1]["indicators"][1]["thresholds"] = [
+        t(80, year=2023),
+        t(81, year=2024),
+        t(82, keys=["r1"], year=2024),
+    ]
+    assert load_text(dump(data), "thu.yaml").code == "thu"
