@@ -6,8 +6,19 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from criteria.explain import format_number, format_value
+from criteria.explain import format_number, format_raw, format_value
 from criteria.schema import Indicator
+
+# Values must be below this in absolute value: what the database stores (18 digits, 4 of them
+# decimals) and far beyond any real indicator. Larger values, infinities and NaN are invalid.
+VALUE_LIMIT = Decimal(10) ** 14
+
+
+def _out_of_range(raw: Any) -> str:
+    return (
+        f"Số liệu không hợp lệ: giá trị {format_raw(raw)} nằm ngoài khoảng số xử lý được "
+        f"(trị tuyệt đối phải nhỏ hơn {format_number(VALUE_LIMIT)})"
+    )
 
 
 def coerce_value(indicator: Indicator, raw: Any) -> tuple[Decimal | bool | None, str | None]:
@@ -22,8 +33,8 @@ def coerce_value(indicator: Indicator, raw: Any) -> tuple[Decimal | bool | None,
         value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip())
     except (InvalidOperation, ValueError):
         return None, f"Số liệu không hợp lệ: cần một số, nhận được {raw!r}"
-    if not value.is_finite():
-        return None, f"Số liệu không hợp lệ: {raw!r}"
+    if not value.is_finite() or abs(value) >= VALUE_LIMIT:
+        return None, _out_of_range(raw)
     if indicator.type == "integer" and value != value.to_integral_value():
         return value, f"Số liệu không hợp lệ: cần số nguyên, nhận được {format_number(value)}"
     lo, hi = indicator.min, indicator.max

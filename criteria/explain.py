@@ -19,13 +19,14 @@ NEGATED_SYMBOLS = {">=": "<", "<=": ">", "==": "≠"}
 
 
 def format_number(value: Decimal | int | float) -> str:
-    """Vietnamese number format: 1234567.5 -> '1.234.567,5'."""
+    """Vietnamese number format: 1234567.5 -> '1.234.567,5'. Exact for any finite value (no
+    rounding to the decimal context, so 1e28 does not raise); "không xác định" for NaN/infinity."""
     number = Decimal(str(value)) if not isinstance(value, Decimal) else value
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    else:
-        number = number.normalize()
+    if not number.is_finite():
+        return "không xác định"
     text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     sign = ""
     if text.startswith("-"):
         sign, text = "-", text[1:]
@@ -37,6 +38,15 @@ def format_number(value: Decimal | int | float) -> str:
     groups.insert(0, whole)
     result = sign + ".".join(groups)
     return f"{result},{fraction}" if fraction else result
+
+
+def format_raw(raw: object) -> str:
+    """A value as received, short enough for a sentence (1e400 stays '1E+400')."""
+    if isinstance(raw, Decimal | float):
+        text = str(raw)
+    else:
+        text = str(raw).strip()
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def format_value(value: Decimal | bool, unit: str = "") -> str:

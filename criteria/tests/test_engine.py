@@ -420,3 +420,19 @@ def test_it_explains_a_revocation_with_the_key_criterion_name():
 def test_it_uses_the_context_date_year():
     context = Context(key="r1", on_date=datetime.date(2025, 1, 1))
     assert context.year == 2025
+
+
+@pytest.mark.parametrize(
+    "raw", [Decimal("1e28"), Decimal("1e400"), Decimal("-1E+30"), 1e300, float("inf"),
+            "Infinity", "-inf", "NaN", Decimal("NaN"), "1e400"],
+)
+def test_it_reports_a_value_beyond_any_real_number_as_invalid(raw):
+    for indicator in (ind("a", thresholds=[t(80)]), ind("a", "number", thresholds=[t(80)])):
+        res = result_of(one_indicator_set(indicator), {"a": raw}).criteria[0].indicators[0]
+        assert (res.status, res.missing_reason, res.value) == ("missing", "invalid_value", None)
+        assert res.explanation.startswith("Số liệu không hợp lệ: giá trị ")
+        assert "nằm ngoài khoảng số xử lý được" in res.explanation
+    assert format_number(Decimal("1e28")) == "10.000.000.000.000.000.000.000.000.000"
+    assert format_number(Decimal("1234567890123456789012345678.95")) == (
+        "1.234.567.890.123.456.789.012.345.678,95"
+    )
