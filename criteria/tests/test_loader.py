@@ -266,3 +266,38 @@ def test_it_accepts_thresholds_of_different_specificity_or_that_never_meet():
         t(82, keys=["r1"], year=2024),
     ]
     assert load_text(dump(data), "thu.yaml").code == "thu"
+
+
+def relative_to(set_code, factor=1.1, **kwargs):
+    return t(relative={"set": set_code, "indicator": "10.1", "factor": factor}, **kwargs)
+
+
+def test_it_refuses_relative_thresholds_that_point_at_each_other(tmp_path):
+    a = set_data([crit("10", [ind("10.1", "number", thresholds=[relative_to("b")])])], code="a")
+    b = set_data(
+        [crit("10", [ind("10.1", "number", thresholds=[relative_to("a", 0.9)])])],
+        code="b",
+        level=("nang-cao", 2),
+    )
+    write_sets(tmp_path, a, b)
+    with pytest.raises(CriteriaFileError) as info:
+        load_directory(tmp_path)
+    err = info.value
+    assert err.file == "a.yaml"
+    assert err.location == "groups[0].criteria[0].indicators[0].thresholds[0].relative"
+    assert err.reason.startswith(
+        'ngưỡng tương đối tạo vòng lặp: bộ "a" chỉ tiêu "10.1" → bộ "b" chỉ tiêu "10.1" → '
+        'bộ "a" chỉ tiêu "10.1" (vùng/nhóm r1, '
+    )
+
+    # Not a cycle when the two relative entries never apply to the same key.
+    a["groups"][0]["criteria"][0]["indicators"][0]["thresholds"] = [
+        relative_to("b", keys=["r1"]),
+        t(40, keys=["r2"]),
+    ]
+    b["groups"][0]["criteria"][0]["indicators"][0]["thresholds"] = [
+        relative_to("a", 0.9, keys=["r2"]),
+        t(45, keys=["r1"]),
+    ]
+    write_sets(tmp_path, a, b)
+    assert [s.code for s in load_directory(tmp_path)] == ["a", "b"]
