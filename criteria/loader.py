@@ -123,6 +123,12 @@ def _reason(error: dict[str, Any]) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return "phải là true hoặc false"
     if kind == "string_type":
+        received = error.get("input")
+        if isinstance(received, int | float) and not isinstance(received, bool):
+            return (
+                f"phải là chuỗi ký tự: YAML đọc {received} thành số; hãy đặt mã trong dấu nháy, "
+                f'ví dụ "{received}" (mã như 10.10 cần nháy để không thành 10.1)'
+            )
         return 'phải là chuỗi ký tự (mã số như "10.1" cần đặt trong dấu nháy)'
     if kind == "string_pattern_mismatch":
         return "sai định dạng mã (chỉ dùng chữ không dấu, chữ số và các dấu - _ .)"

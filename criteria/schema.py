@@ -123,7 +123,9 @@ class AtLeastRule(Strict):
 
 
 def _rule_kind(value: Any) -> str | None:
-    if isinstance(value, str):
+    if isinstance(value, str | int | float):
+        # A number (or YAML boolean) is an unquoted code: validated as a code, it gets the
+        # loader's "quote it" message instead of a generic one.
         return RULE_TAG_PREFIX + "code"
     if isinstance(value, dict):
         for kind in ("all", "any", "at_least"):

@@ -301,3 +301,16 @@ def test_it_refuses_relative_thresholds_that_point_at_each_other(tmp_path):
     ]
     write_sets(tmp_path, a, b)
     assert [s.code for s in load_directory(tmp_path)] == ["a", "b"]
+
+
+def test_it_asks_for_quotes_around_a_numeric_code_inside_a_rule():
+    data = base_data()
+    data["groups"][0]["criteria"][1]["rule"] = {"any": ["2.1", "2.2"]}
+    text = dump(data).replace("- '2.1'", "- 2.1")
+    assert "- 2.1\n" in text
+    with pytest.raises(CriteriaFileError) as info:
+        load_text(text, "ntm-xa.yaml")
+    assert info.value.location == "groups[0].criteria[1].rule.any[0]"
+    assert info.value.reason.startswith("phải là chuỗi ký tự: YAML đọc 2.1 thành số")
+    assert 'hãy đặt mã trong dấu nháy, ví dụ "2.1"' in info.value.reason
+    assert len(info.value.problems) == 1
