@@ -55,11 +55,34 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """SafeLoader that refuses a mapping with the same key twice (PyYAML keeps the last one)."""
 
 
+class _KeyNotText(yaml.constructor.ConstructorError):
+    """A mapping key YAML read as something other than text (`off:` is False in YAML 1.1)."""
+
+
+def _key_kind(key: Any) -> str:
+    if isinstance(key, bool):
+        return f"giá trị đúng/sai ({str(key).lower()})"
+    if isinstance(key, int | float):
+        return "số"
+    if key is None:
+        return "giá trị rỗng (null)"
+    return "một giá trị không phải chữ"
+
+
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
     loader.flatten_mapping(node)
     seen: dict[Any, Any] = {}
     for key_node, _value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, str):
+            written = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            raise _KeyNotText(
+                None,
+                None,
+                f'khóa {written} được YAML đọc thành {_key_kind(key)}, không phải chữ; hãy đặt '
+                f'khóa trong dấu nháy: "{written}":',
+                key_node.start_mark,
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -81,6 +104,8 @@ def _parse_yaml(text: str, name: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         location = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
         problem = exc.problem or exc.context or "không đọc được"
+        if isinstance(exc, _KeyNotText):
+            raise CriteriaFileError(name, location, problem) from None
         raise CriteriaFileError(name, location, f"lỗi cú pháp YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise CriteriaFileError(name, "", f"lỗi cú pháp YAML: {exc}") from None

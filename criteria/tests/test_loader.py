@@ -314,3 +314,21 @@ def test_it_asks_for_quotes_around_a_numeric_code_inside_a_rule():
     assert info.value.reason.startswith("phải là chuỗi ký tự: YAML đọc 2.1 thành số")
     assert 'hãy đặt mã trong dấu nháy, ví dụ "2.1"' in info.value.reason
     assert len(info.value.problems) == 1
+
+
+@pytest.mark.parametrize(
+    ("written", "read_as"),
+    [("off", "giá trị đúng/sai (false)"), ("on", "giá trị đúng/sai (true)"),
+     ("yes", "giá trị đúng/sai (true)"), ("no", "giá trị đúng/sai (false)"), ("2024", "số")],
+)
+def test_it_asks_for_quotes_around_a_key_yaml_reads_as_a_boolean(written, read_as):
+    text = dump(base_data()).replace("  doc:\n", f"  {written}:\n", 1)
+    assert f"  {written}:\n" in text
+    line = text.splitlines().index(f"  {written}:") + 1
+    with pytest.raises(CriteriaFileError) as info:
+        load_text(text, "ntm-xa.yaml")
+    assert info.value.location == f"dòng {line}, cột 3"
+    assert info.value.reason == (
+        f'khóa {written} được YAML đọc thành {read_as}, không phải chữ; hãy đặt khóa trong dấu '
+        f'nháy: "{written}":'
+    )
