@@ -14,6 +14,16 @@ from criteria.schema import Indicator
 VALUE_LIMIT = Decimal(10) ** 14
 
 
+# Spellings of a yes/no value, as data entry reads them (`assessments.values.parse_bool`; kept
+# equal by a test, since this module may not import Django code). Any other value is invalid.
+TRUE_SPELLINGS = ("true", "có", "co", "đạt", "dat", "yes", "x", "c", "1")
+FALSE_SPELLINGS = ("false", "không", "khong", "chưa", "chua", "chưa đạt", "no", "k", "0")
+_BOOL_WORDS = {word: True for word in TRUE_SPELLINGS} | {word: False for word in FALSE_SPELLINGS}
+BOOL_SPELLINGS_TEXT = (
+    f"{', '.join(TRUE_SPELLINGS)} (là có); {', '.join(FALSE_SPELLINGS)} (là không)"
+)
+
+
 def _out_of_range(raw: Any) -> str:
     return (
         f"Số liệu không hợp lệ: giá trị {format_raw(raw)} nằm ngoài khoảng số xử lý được "
@@ -26,7 +36,13 @@ def coerce_value(indicator: Indicator, raw: Any) -> tuple[Decimal | bool | None,
     if indicator.type == "bool":
         if isinstance(raw, bool):
             return raw, None
-        return None, f"Số liệu không hợp lệ: cần có/không, nhận được {raw!r}"
+        word = _BOOL_WORDS.get(str(raw).strip().lower())
+        if word is not None:
+            return word, None
+        return None, (
+            f'Số liệu không hợp lệ: cần có hoặc không, nhận được "{format_raw(raw)}"; '
+            f"các cách viết được chấp nhận: {BOOL_SPELLINGS_TEXT}"
+        )
     if isinstance(raw, bool):
         return None, "Số liệu không hợp lệ: cần một số, nhận được giá trị có/không"
     try:

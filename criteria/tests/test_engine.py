@@ -436,3 +436,21 @@ def test_it_reports_a_value_beyond_any_real_number_as_invalid(raw):
     assert format_number(Decimal("1234567890123456789012345678.95")) == (
         "1.234.567.890.123.456.789.012.345.678,95"
     )
+
+
+def test_it_reads_yes_no_values_as_data_entry_does_and_names_the_accepted_spellings():
+    from assessments.values import FALSE_WORDS, TRUE_WORDS
+    from criteria.coerce import FALSE_SPELLINGS, TRUE_SPELLINGS
+
+    assert (set(TRUE_SPELLINGS), set(FALSE_SPELLINGS)) == (TRUE_WORDS, FALSE_WORDS)
+    spec = one_indicator_set(ind("1.1", "bool", "==", [t(True)]))
+    for raw, status in (("có", "met"), (" Có ", "met"), ("x", "met"), (1, "met"),
+                        ("không", "unmet"), ("chưa đạt", "unmet"), ("0", "unmet")):
+        assert result_of(spec, {"1.1": raw}).criteria[0].indicators[0].status == status, raw
+    bad = result_of(spec, {"1.1": "hình như có"}).criteria[0].indicators[0]
+    assert (bad.status, bad.missing_reason) == ("missing", "invalid_value")
+    assert bad.explanation == (
+        'Số liệu không hợp lệ: cần có hoặc không, nhận được "hình như có"; các cách viết được '
+        "chấp nhận: true, có, co, đạt, dat, yes, x, c, 1 (là có); "
+        "false, không, khong, chưa, chua, chưa đạt, no, k, 0 (là không)"
+    )
