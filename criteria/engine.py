@@ -29,7 +29,7 @@ from criteria.explain import (
     format_number,
     format_share,
     format_value,
-    key_phrase,
+    no_threshold_text,
     source_text,
 )
 from criteria.results import (
@@ -141,13 +141,8 @@ class _Evaluator:
             threshold_description=threshold.description if threshold else "",
         )
         if threshold is None:
-            where = (
-                key_phrase(spec, context.key)
-                if spec.has_key(context.key)
-                else f'mã "{context.key}"'
-            )
             result.missing_reason = "no_threshold"
-            result.explanation = f"Chưa có ngưỡng áp dụng cho {where}, năm {context.year}"
+            result.explanation = no_threshold_text(spec, context.key, context.year)
             if raw is not None:
                 value, _problem = coerce_value(indicator, raw)
                 result.value = value

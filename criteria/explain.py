@@ -98,3 +98,20 @@ def key_phrase(spec: CriteriaSetSpec, key: str) -> str:
     if spec.threshold_by == "region":
         return name if name.lower().startswith("vùng") else f"vùng {name}"
     return name if name.lower().startswith("nhóm") else f"nhóm {name}"
+
+
+def no_threshold_text(spec: CriteriaSetSpec, key: str, year: int) -> str:
+    """Why an indicator has no threshold for a unit: it has no region/group yet, or no entry
+    applies to its region/group and year. Never shows a bare code."""
+    if not key.strip():
+        if spec.threshold_by == "group":
+            return (
+                "Xã chưa có nhóm xã (QĐ 51/2025) được xác nhận nên chưa xác định được ngưỡng"
+            )
+        return "Xã chưa có vùng kinh tế - xã hội nên chưa xác định được ngưỡng"
+    if spec.has_key(key):
+        where = key_phrase(spec, key)
+    else:
+        kind = "vùng" if spec.threshold_by == "region" else "nhóm"
+        where = f'{kind} "{key}" (không có trong danh sách {kind} của bộ)'
+    return f"Chưa có ngưỡng áp dụng cho {where}, năm {year}"

@@ -11,6 +11,7 @@ from criteria.engine import (
     evaluate_family,
     evaluate_rule,
     evaluate_set,
+    evaluate_statuses,
     format_number,
     revocation_check,
     revocation_check_counts,
@@ -454,3 +455,37 @@ def test_it_reads_yes_no_values_as_data_entry_does_and_names_the_accepted_spelli
         "chấp nhận: true, có, co, đạt, dat, yes, x, c, 1 (là có); "
         "false, không, khong, chưa, chua, chưa đạt, no, k, 0 (là không)"
     )
+
+
+GROUP_KEYS = (("nhom-1", "Nhóm 1"), ("nhom-2", "Nhóm 2"), ("nhom-3", "Nhóm 3"))
+
+
+@pytest.mark.parametrize(
+    ("threshold_by", "keys", "key", "expected"),
+    [
+        ("region", (("r1", "Miền Một"), ("r2", "Miền Hai")), "",
+         "Xã chưa có vùng kinh tế - xã hội nên chưa xác định được ngưỡng"),
+        ("group", GROUP_KEYS, "",
+         "Xã chưa có nhóm xã (QĐ 51/2025) được xác nhận nên chưa xác định được ngưỡng"),
+        ("region", (("r1", "Miền Một"), ("r2", "Miền Hai")), "r2",
+         "Chưa có ngưỡng áp dụng cho vùng Miền Hai, năm 2024"),
+        ("group", GROUP_KEYS, "nhom-3", "Chưa có ngưỡng áp dụng cho Nhóm 3, năm 2024"),
+        ("group", GROUP_KEYS, "nhom-9",
+         'Chưa có ngưỡng áp dụng cho nhóm "nhom-9" (không có trong danh sách nhóm của bộ), năm 2024'),
+    ],
+)
+def test_it_names_what_is_missing_when_a_unit_has_no_threshold(threshold_by, keys, key, expected):
+    first = keys[0][0]
+    spec = make_set(
+        [crit("1", [ind("a", thresholds=[t(80, keys=[first])])])],
+        threshold_by=threshold_by,
+        keys=keys,
+    )
+    for values in ({"a": 90}, {}):
+        res = result_of(spec, values, ctx(key)).criteria[0].indicators[0]
+        assert (res.status, res.missing_reason, res.explanation) == (
+            "missing", "no_threshold", expected
+        )
+        assert 'mã "' not in res.explanation
+    statuses = evaluate_statuses({spec.code: spec}, spec.family, [(1, ctx(key), {"a": 90})])
+    assert statuses[1].results[spec.code].indicators == {"a": "missing"}
