@@ -9,7 +9,7 @@ Explanations are plain Vietnamese sentences with Vietnamese number format (decim
 thousands dot).
 
 The engine is split into modules that import one way: `results` (types) <- `explain` (sentences,
-number format) <- `thresholds` (selection, relative thresholds) <- `coerce` (reading values) /
+number format) <- `thresholds` (selection, relative thresholds), `coerce` (reading values) and
 `revocation` <- `engine` (evaluation). Every public name of those modules stays importable from
 here (`from criteria import engine; engine.format_number(...)`).
 """
