@@ -7,17 +7,46 @@ silently: it propagates through the rules with three-valued logic.
 
 Explanations are plain Vietnamese sentences with Vietnamese number format (decimal comma,
 thousands dot).
+
+The engine is split into modules that import one way: `results` (types) <- `explain` (sentences,
+number format) <- `thresholds` (selection, relative thresholds), `coerce` (reading values) and
+`revocation` <- `engine` (evaluation). Every public name of those modules stays importable from
+here (`from criteria import engine; engine.format_number(...)`).
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Any
 
+from criteria.coerce import coerce_value, compare
+from criteria.explain import (
+    NEGATED_SYMBOLS,
+    OPERATOR_SYMBOLS,
+    STATUS_LABELS,
+    describe_rule,
+    format_number,
+    format_share,
+    format_value,
+    no_threshold_text,
+    source_text,
+)
+from criteria.results import (
+    MET,
+    MISSING,
+    UNMET,
+    CriterionResult,
+    FamilyResult,
+    FamilyStatuses,
+    IndicatorResult,
+    RevocationCheck,
+    SetResult,
+    SetStatuses,
+    Status,
+    Value,
+)
+from criteria.revocation import revocation_check, revocation_check_counts
 from criteria.schema import (
     AllRule,
     AnyRule,
@@ -26,407 +55,15 @@ from criteria.schema import (
     Criterion,
     Indicator,
     Rule,
-    ThresholdEntry,
 )
-
-Status = Literal["met", "unmet", "missing"]
-Value = Decimal | float | int | bool | None
-
-MET: Status = "met"
-UNMET: Status = "unmet"
-MISSING: Status = "missing"
-
-STATUS_LABELS = {MET: "Đạt", UNMET: "Chưa đạt", MISSING: "Chưa có số liệu"}
-OPERATOR_SYMBOLS = {">=": "≥", "<=": "≤", "==": "="}
-NEGATED_SYMBOLS = {">=": "<", "<=": ">", "==": "≠"}
-MAX_RELATIVE_DEPTH = 5
-
-
-@dataclass(frozen=True)
-class Context:
-    key: str
-    on_date: datetime.date
-
-    @property
-    def year(self) -> int:
-        return self.on_date.year
-
-
-@dataclass(frozen=True)
-class ResolvedThreshold:
-    value: Decimal | bool
-    operator: str
-    source: str
-    verified: bool
-    description: str
-
-
-@dataclass
-class IndicatorResult:
-    code: str
-    label: str
-    name: str
-    criterion_code: str
-    value: Decimal | bool | None
-    threshold: Decimal | bool | None
-    operator: str
-    unit: str
-    status: Status
-    explanation: str
-    source: str
-    verified: bool
-    # Why a "missing" status: "no_value", "invalid_value" or "no_threshold"; None otherwise.
-    missing_reason: str | None = None
-    threshold_description: str = ""
-
-
-@dataclass
-class CriterionResult:
-    code: str
-    name: str
-    group_code: str
-    status: Status
-    explanation: str
-    indicators: list[IndicatorResult]
-
-
-@dataclass
-class SetResult:
-    set_code: str
-    level_code: str
-    level_rank: int
-    criteria: list[CriterionResult]
-    criteria_met: int
-    criteria_unmet: int
-    criteria_missing: int
-    criteria_total: int
-    all_met: bool
-    set_name: str = ""
-    family: str = ""
-    illustrative: bool = False
-    key: str = ""
-    on_date: datetime.date | None = None
-
-    def criterion(self, code: str) -> CriterionResult | None:
-        return next((c for c in self.criteria if c.code == code), None)
-
-    def indicator(self, code: str) -> IndicatorResult | None:
-        for criterion in self.criteria:
-            for indicator in criterion.indicators:
-                if indicator.code == code:
-                    return indicator
-        return None
-
-    def statuses(self) -> dict[str, dict[str, str]]:
-        """The compact form stored with an evaluation: every criterion's and indicator's status."""
-        return {
-            "criteria": {c.code: c.status for c in self.criteria},
-            "indicators": {i.code: i.status for c in self.criteria for i in c.indicators},
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable: Decimals become strings, dates ISO strings."""
-        # Built by hand: dataclasses.asdict deep-copies every field and was most of the cost of
-        # storing a province's evaluations.
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "criteria"}
-        data["on_date"] = self.on_date.isoformat() if self.on_date else None
-        data["criteria"] = [
-            {
-                **{f.name: getattr(c, f.name) for f in _CRITERION_FIELDS if f.name != "indicators"},
-                "indicators": [
-                    {
-                        **{f.name: getattr(i, f.name) for f in _INDICATOR_FIELDS},
-                        "value": _dump_value(i.value),
-                        "threshold": _dump_value(i.threshold),
-                    }
-                    for i in c.indicators
-                ],
-            }
-            for c in self.criteria
-        ]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SetResult:
-        criteria = []
-        for c in data["criteria"]:
-            indicators = []
-            for i in c["indicators"]:
-                values = dict(i)
-                values["value"] = _load_value(values.get("value"))
-                values["threshold"] = _load_value(values.get("threshold"))
-                indicators.append(IndicatorResult(**values))
-            criteria.append(CriterionResult(**{**c, "indicators": indicators}))
-        on_date = data.get("on_date")
-        return cls(
-            **{
-                **{k: v for k, v in data.items() if k not in ("criteria", "on_date")},
-                "criteria": criteria,
-                "on_date": datetime.date.fromisoformat(on_date) if on_date else None,
-            }
-        )
-
-
-_CRITERION_FIELDS = fields(CriterionResult)
-_INDICATOR_FIELDS = fields(IndicatorResult)
-
-
-@dataclass
-class FamilyResult:
-    results: dict[str, SetResult]
-    highest_level: str | None
-    highest_rank: int
-    levels: dict[str, bool] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "results": {code: result.to_dict() for code, result in self.results.items()},
-            "highest_level": self.highest_level,
-            "highest_rank": self.highest_rank,
-            "levels": dict(self.levels),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FamilyResult:
-        return cls(
-            results={code: SetResult.from_dict(r) for code, r in data["results"].items()},
-            highest_level=data.get("highest_level"),
-            highest_rank=data.get("highest_rank", 0),
-            levels=dict(data.get("levels", {})),
-        )
-
-
-@dataclass(frozen=True)
-class RevocationCheck:
-    unmet: int
-    total: int
-    share: float
-    key_failing: list[str]
-    rule_met: bool
-    explanation: str
-
-    @property
-    def percent(self) -> float:
-        """The share of unmet criteria in percent, one decimal."""
-        return round(self.share * 100, 1)
-
-
-def _dump_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return value
-
-
-def _load_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return Decimal(value)
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return Decimal(str(value))
-    return value
-
-
-# ---------------------------------------------------------------- formatting
-
-
-def format_number(value: Decimal | int | float) -> str:
-    """Vietnamese number format: 1234567.5 -> '1.234.567,5'."""
-    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
-    else:
-        number = number.normalize()
-    text = format(number, "f")
-    sign = ""
-    if text.startswith("-"):
-        sign, text = "-", text[1:]
-    whole, _, fraction = text.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    result = sign + ".".join(groups)
-    return f"{result},{fraction}" if fraction else result
-
-
-def format_value(value: Decimal | bool, unit: str = "") -> str:
-    if isinstance(value, bool):
-        return "có" if value else "không"
-    text = format_number(value)
-    if not unit:
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
-
-
-def format_share(share: float | Fraction) -> str:
-    percent = Decimal(str(round(float(share) * 100, 1)))
-    return format_number(percent) + "%"
-
-
-def source_text(document: str, article: str | None, illustrative: bool, verified: bool) -> str:
-    text = document if not article else f"{document}, {article}"
-    flags = []
-    if illustrative:
-        flags.append("minh họa")
-    if not verified:
-        flags.append("chưa xác minh")
-    return f"{text} ({', '.join(flags)})" if flags else text
-
-
-def describe_rule(rule: Rule, labels: Mapping[str, str], top: bool = True) -> str:
-    if isinstance(rule, str):
-        return labels.get(rule, rule)
-    if isinstance(rule, AllRule):
-        text = " và ".join(describe_rule(r, labels, False) for r in rule.all)
-    elif isinstance(rule, AnyRule):
-        text = " hoặc ".join(describe_rule(r, labels, False) for r in rule.any)
-    else:
-        inner = ", ".join(describe_rule(r, labels, False) for r in rule.of)
-        text = f"ít nhất {rule.at_least} trong {len(rule.of)}: {inner}"
-    n_children = len(
-        rule.all
-        if isinstance(rule, AllRule)
-        else rule.any
-        if isinstance(rule, AnyRule)
-        else rule.of
-    )
-    return text if top or n_children == 1 else f"({text})"
-
-
-# ---------------------------------------------------------------- thresholds
-
-
-def _applies(entry: ThresholdEntry, key: str, year: int) -> bool:
-    if entry.keys is not None and key not in entry.keys:
-        return False
-    return entry.year is None or entry.year == year
-
-
-def select_entry(indicator: Indicator, key: str, year: int) -> ThresholdEntry | None:
-    """The applicable entry with the highest specificity ((has keys) + (has year)).
-    The schema rejects two entries that could tie; should one slip through, file order wins."""
-    best: ThresholdEntry | None = None
-    for entry in indicator.thresholds:
-        if _applies(entry, key, year) and (best is None or entry.specificity > best.specificity):
-            best = entry
-    return best
-
-
-def _where(spec: CriteriaSetSpec, entry: ThresholdEntry, key: str, year: int) -> str:
-    parts = []
-    if entry.keys is not None:
-        parts.append(_key_phrase(spec, key))
-    if entry.year is not None:
-        parts.append(f"năm {year}")
-    if parts:
-        return ", ".join(parts)
-    return "chung cho mọi vùng" if spec.threshold_by == "region" else "chung cho mọi nhóm"
-
-
-def _key_phrase(spec: CriteriaSetSpec, key: str) -> str:
-    name = spec.key_name(key)
-    if spec.threshold_by == "region":
-        return name if name.lower().startswith("vùng") else f"vùng {name}"
-    return name if name.lower().startswith("nhóm") else f"nhóm {name}"
-
-
-def _resolve(
-    spec: CriteriaSetSpec,
-    indicator: Indicator,
-    context: Context,
-    catalog: Mapping[str, CriteriaSetSpec] | None,
-    depth: int = 0,
-) -> ResolvedThreshold | None:
-    entry = select_entry(indicator, context.key, context.year)
-    if entry is None:
-        return None
-    document = spec.sources[entry.source.ref]
-    article = entry.source.article or document.article
-    where = _where(spec, entry, context.key, context.year)
-    if entry.relative is None:
-        assert entry.value is not None
-        return ResolvedThreshold(
-            value=entry.value,
-            operator=indicator.operator,
-            source=source_text(
-                document.document, article, spec.illustrative, entry.source.verified
-            ),
-            verified=entry.source.verified,
-            description=where,
-        )
-    rel = entry.relative
-    base_spec = spec if rel.set == spec.code else (catalog or {}).get(rel.set)
-    if base_spec is None or depth >= MAX_RELATIVE_DEPTH:
-        return None
-    base_indicator = base_spec.indicator(rel.indicator)
-    if base_indicator is None:
-        return None
-    base = _resolve(base_spec, base_indicator, context, catalog, depth + 1)
-    if base is None or isinstance(base.value, bool):
-        return None
-    verified = entry.source.verified and base.verified
-    factor = format_number(rel.factor * 100) + "%"
-    description = (
-        f"bằng {factor} ngưỡng chỉ tiêu {base_indicator.label} mức {base_spec.level.name}: "
-        f"{format_value(base.value, base_indicator.unit)}, {base.description}"
-    )
-    return ResolvedThreshold(
-        value=base.value * rel.factor,
-        operator=indicator.operator,
-        source=source_text(document.document, article, spec.illustrative, verified),
-        verified=verified,
-        description=description,
-    )
-
-
-def threshold_for(
-    spec: CriteriaSetSpec,
-    indicator_code: str,
-    context: Context,
-    catalog: Mapping[str, CriteriaSetSpec] | None = None,
-) -> ResolvedThreshold | None:
-    """The threshold of one indicator for a unit's region/group and date, or None if no entry
-    applies (or a relative threshold's base cannot be resolved)."""
-    indicator = spec.indicator(indicator_code)
-    if indicator is None:
-        raise KeyError(f'bộ "{spec.code}" không có chỉ tiêu "{indicator_code}"')
-    return _resolve(spec, indicator, context, catalog)
-
-
-# ---------------------------------------------------------------- evaluation
-
-
-def _coerce(indicator: Indicator, raw: Any) -> tuple[Decimal | bool | None, str | None]:
-    """(value, problem). A problem makes the indicator "missing" with that explanation."""
-    if indicator.type == "bool":
-        if isinstance(raw, bool):
-            return raw, None
-        return None, f"Số liệu không hợp lệ: cần có/không, nhận được {raw!r}"
-    if isinstance(raw, bool):
-        return None, "Số liệu không hợp lệ: cần một số, nhận được giá trị có/không"
-    try:
-        value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        return None, f"Số liệu không hợp lệ: cần một số, nhận được {raw!r}"
-    if not value.is_finite():
-        return None, f"Số liệu không hợp lệ: {raw!r}"
-    if indicator.type == "integer" and value != value.to_integral_value():
-        return value, f"Số liệu không hợp lệ: cần số nguyên, nhận được {format_number(value)}"
-    lo, hi = indicator.min, indicator.max
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        bounds = f"{format_number(lo) if lo is not None else '…'}–{format_number(hi) if hi is not None else '…'}"
-        return value, (
-            f"Số liệu ngoài khoảng cho phép ({bounds}): {format_value(value, indicator.unit)}"
-        )
-    return value, None
-
-
-def _compare(value: Decimal | bool, operator: str, threshold: Decimal | bool) -> bool:
-    if operator == ">=":
-        return value >= threshold
-    if operator == "<=":
-        return value <= threshold
-    return value == threshold
+from criteria.thresholds import (
+    MAX_RELATIVE_DEPTH,
+    Context,
+    ResolvedThreshold,
+    resolve,
+    select_entry,
+    threshold_for,
+)
 
 
 def _evaluate_rule(rule: Rule, statuses: Mapping[str, Status]) -> Status:
@@ -472,7 +109,7 @@ class _Evaluator:
         selected = self._thresholds.get(cache_key)
         if selected is None:
             selected = {
-                indicator.code: _resolve(spec, indicator, context, self.catalog)
+                indicator.code: resolve(spec, indicator, context, self.catalog)
                 for _criterion, indicator in spec.iter_indicators()
             }
             self._thresholds[cache_key] = selected
@@ -504,29 +141,24 @@ class _Evaluator:
             threshold_description=threshold.description if threshold else "",
         )
         if threshold is None:
-            where = (
-                _key_phrase(spec, context.key)
-                if spec.has_key(context.key)
-                else f'mã "{context.key}"'
-            )
             result.missing_reason = "no_threshold"
-            result.explanation = f"Chưa có ngưỡng áp dụng cho {where}, năm {context.year}"
+            result.explanation = no_threshold_text(spec, context.key, context.year)
             if raw is not None:
-                value, _problem = _coerce(indicator, raw)
+                value, _problem = coerce_value(indicator, raw)
                 result.value = value
             return result
         if raw is None:
             result.missing_reason = "no_value"
             result.explanation = "Chưa có số liệu"
             return result
-        value, problem = _coerce(indicator, raw)
+        value, problem = coerce_value(indicator, raw)
         result.value = value
         if problem is not None:
             result.missing_reason = "invalid_value"
             result.explanation = problem
             return result
         assert value is not None
-        met = _compare(value, indicator.operator, threshold.value)
+        met = compare(value, indicator.operator, threshold.value)
         result.status = MET if met else UNMET
         if indicator.type == "bool":
             result.explanation = (
@@ -699,40 +331,14 @@ def evaluate_batch(
 
 # ---------------------------------------------------------------- statuses only, many units
 
-
-@dataclass
-class SetStatuses:
-    """A set's statuses without explanations: what an evaluation stores."""
-
-    criteria: dict[str, Status]
-    indicators: dict[str, Status]
-    criteria_met: int
-    criteria_unmet: int
-    criteria_missing: int
-    criteria_total: int
-    all_met: bool
-
-    def statuses(self) -> dict[str, dict[str, str]]:
-        """The same compact form as `SetResult.statuses()`."""
-        return {"criteria": self.criteria, "indicators": self.indicators}
-
-
-@dataclass
-class FamilyStatuses:
-    results: dict[str, SetStatuses]
-    highest_level: str | None
-    highest_rank: int
-    levels: dict[str, bool] = field(default_factory=dict)
-
-
 def indicator_status(indicator: Indicator, threshold: Decimal | bool | None, raw: Any) -> Status:
     """One indicator's status: missing without a threshold, a value, or with an invalid value."""
     if threshold is None or raw is None:
         return MISSING
-    value, problem = _coerce(indicator, raw)
+    value, problem = coerce_value(indicator, raw)
     if problem is not None:
         return MISSING
-    return MET if _compare(value, indicator.operator, threshold) else UNMET
+    return MET if compare(value, indicator.operator, threshold) else UNMET
 
 
 def evaluate_statuses(
@@ -785,50 +391,40 @@ def evaluate_statuses(
     return out
 
 
-def revocation_check(set_result: SetResult, key_criteria: Iterable[str]) -> RevocationCheck:
-    """QĐ 18/2022/QĐ-TTg: recognition is revoked when 50% or more of the criteria fail, or 30% to
-    under 50% fail including a key criterion (income, environment, defence and security).
-    Only "unmet" criteria count as failing; "missing" ones do not."""
-    return revocation_check_counts(
-        unmet_codes=[c.code for c in set_result.criteria if c.status == UNMET],
-        total=set_result.criteria_total,
-        key_criteria=key_criteria,
-        missing=set_result.criteria_missing,
-        names={c.code: c.name for c in set_result.criteria},
-    )
-
-
-def revocation_check_counts(
-    unmet_codes: Iterable[str],
-    total: int,
-    key_criteria: Iterable[str],
-    missing: int = 0,
-    names: Mapping[str, str] | None = None,
-) -> RevocationCheck:
-    """`revocation_check` from stored counts: the codes of the unmet criteria and the total."""
-    keys = set(key_criteria)
-    unmet_list = list(unmet_codes)
-    unmet = len(unmet_list)
-    key_failing = [code for code in unmet_list if code in keys]
-    share = Fraction(unmet, total) if total else Fraction(0)
-    rule_met = share >= Fraction(1, 2) or (share >= Fraction(3, 10) and bool(key_failing))
-    names = names or {}
-    text = f"{unmet}/{total} tiêu chí chưa đạt ({format_share(share)})"
-    if key_failing:
-        text += ", gồm tiêu chí then chốt " + ", ".join(
-            f"{code} ({names[code]})" if code in names else code for code in key_failing
-        )
-    if rule_met:
-        text += ": thuộc trường hợp thu hồi quyết định công nhận theo QĐ 18/2022/QĐ-TTg"
-    else:
-        text += ": chưa đến mức thu hồi quyết định công nhận theo QĐ 18/2022/QĐ-TTg"
-    if missing:
-        text += f"; {missing} tiêu chí chưa có số liệu, không được tính là chưa đạt"
-    return RevocationCheck(
-        unmet=unmet,
-        total=total,
-        share=float(share),
-        key_failing=key_failing,
-        rule_met=rule_met,
-        explanation=text,
-    )
+__all__ = [
+    "MAX_RELATIVE_DEPTH",
+    "MET",
+    "MISSING",
+    "NEGATED_SYMBOLS",
+    "OPERATOR_SYMBOLS",
+    "STATUS_LABELS",
+    "UNMET",
+    "Context",
+    "CriterionResult",
+    "FamilyResult",
+    "FamilyStatuses",
+    "IndicatorResult",
+    "ResolvedThreshold",
+    "RevocationCheck",
+    "SetResult",
+    "SetStatuses",
+    "Status",
+    "Value",
+    "describe_rule",
+    "evaluate_batch",
+    "evaluate_family",
+    "evaluate_rule",
+    "evaluate_set",
+    "evaluate_sets",
+    "evaluate_statuses",
+    "family_specs",
+    "format_number",
+    "format_share",
+    "format_value",
+    "indicator_status",
+    "revocation_check",
+    "revocation_check_counts",
+    "select_entry",
+    "source_text",
+    "threshold_for",
+]

@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from criteria.schema import RULE_TAG_PREFIX, CriteriaSetSpec, SpecError
+from criteria.schema import RULE_TAG_PREFIX, CriteriaSetSpec, Indicator, SpecError
+from criteria.thresholds import MAX_RELATIVE_DEPTH, select_entry
 
 SET_FILE_SUFFIXES = (".yaml", ".yml")
 
@@ -54,11 +55,34 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """SafeLoader that refuses a mapping with the same key twice (PyYAML keeps the last one)."""
 
 
+class _KeyNotText(yaml.constructor.ConstructorError):
+    """A mapping key YAML read as something other than text (`off:` is False in YAML 1.1)."""
+
+
+def _key_kind(key: Any) -> str:
+    if isinstance(key, bool):
+        return f"giá trị đúng/sai ({str(key).lower()})"
+    if isinstance(key, int | float):
+        return "số"
+    if key is None:
+        return "giá trị rỗng (null)"
+    return "một giá trị không phải chữ"
+
+
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
     loader.flatten_mapping(node)
     seen: dict[Any, Any] = {}
     for key_node, _value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, str):
+            written = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            raise _KeyNotText(
+                None,
+                None,
+                f'khóa {written} được YAML đọc thành {_key_kind(key)}, không phải chữ; hãy đặt '
+                f'khóa trong dấu nháy: "{written}":',
+                key_node.start_mark,
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -80,6 +104,8 @@ def _parse_yaml(text: str, name: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         location = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
         problem = exc.problem or exc.context or "không đọc được"
+        if isinstance(exc, _KeyNotText):
+            raise CriteriaFileError(name, location, problem) from None
         raise CriteriaFileError(name, location, f"lỗi cú pháp YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise CriteriaFileError(name, "", f"lỗi cú pháp YAML: {exc}") from None
@@ -122,6 +148,12 @@ def _reason(error: dict[str, Any]) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return "phải là true hoặc false"
     if kind == "string_type":
+        received = error.get("input")
+        if isinstance(received, int | float) and not isinstance(received, bool):
+            return (
+                f"phải là chuỗi ký tự: YAML đọc {received} thành số; hãy đặt mã trong dấu nháy, "
+                f'ví dụ "{received}" (mã như 10.10 cần nháy để không thành 10.1)'
+            )
         return 'phải là chuỗi ký tự (mã số như "10.1" cần đặt trong dấu nháy)'
     if kind == "string_pattern_mismatch":
         return "sai định dạng mã (chỉ dùng chữ không dấu, chữ số và các dấu - _ .)"
@@ -289,3 +321,80 @@ def check_catalog(loaded: Sequence[tuple[Path | str, CriteriaSetSpec]]) -> None:
                                 f"{loc}.indicator",
                                 "ngưỡng tương đối phải tham chiếu một chỉ tiêu kiểu số",
                             )
+    _check_relative_chains(by_code)
+
+
+def _entry_location(spec: CriteriaSetSpec, indicator: Indicator, entry_index: int) -> str:
+    for g, group in enumerate(spec.groups):
+        for c, criterion in enumerate(group.criteria):
+            for i, candidate in enumerate(criterion.indicators):
+                if candidate is indicator:
+                    return (
+                        f"groups[{g}].criteria[{c}].indicators[{i}].thresholds[{entry_index}]"
+                        ".relative"
+                    )
+    return ""
+
+
+def _check_relative_chains(by_code: dict[str, tuple[str, CriteriaSetSpec]]) -> None:
+    """Relative thresholds must end at a value for every key and year: a cycle (A's threshold
+    relative to B's, B's relative to A's) or a chain longer than the engine follows would only
+    ever read as missing data. Checked for each key of the sets (and none) and each year the
+    entries name (and any other year), with the engine's own selection."""
+    specs = [spec for _name, spec in by_code.values()]
+    relative = [
+        (spec, indicator)
+        for spec in specs
+        for _criterion, indicator in spec.iter_indicators()
+        if any(entry.relative is not None for entry in indicator.thresholds)
+    ]
+    if not relative:
+        return
+    keys = list(dict.fromkeys(key.code for spec in specs for key in spec.keys)) + [""]
+    years = sorted(
+        {
+            entry.year
+            for spec in specs
+            for _criterion, indicator in spec.iter_indicators()
+            for entry in indicator.thresholds
+            if entry.year is not None
+        }
+    ) + [0]  # 0: a year no entry names
+
+    def label(spec: CriteriaSetSpec, indicator: Indicator) -> str:
+        return f'bộ "{spec.code}" chỉ tiêu "{indicator.code}"'
+
+    for key in keys:
+        for year in years:
+            for spec, indicator in relative:
+                chain: list[tuple[CriteriaSetSpec, Indicator]] = [(spec, indicator)]
+                first_entry = select_entry(indicator, key, year)
+                current, entry = indicator, first_entry
+                while entry is not None and entry.relative is not None:
+                    next_spec = by_code[entry.relative.set][1]
+                    nxt = next_spec.indicator(entry.relative.indicator)
+                    assert nxt is not None  # checked above
+                    step = (next_spec, nxt)
+                    closes = any(s is next_spec and i is nxt for s, i in chain)
+                    chain.append(step)
+                    if closes or len(chain) > MAX_RELATIVE_DEPTH + 1:
+                        where = "vùng/nhóm " + (key or "không xác định")
+                        where += f", năm {year}" if year else ", các năm không có ngưỡng riêng"
+                        path = " → ".join(label(s, i) for s, i in chain)
+                        reason = (
+                            f"ngưỡng tương đối tạo vòng lặp: {path} ({where}); "
+                            "ngưỡng này không bao giờ xác định được"
+                            if closes
+                            else f"chuỗi ngưỡng tương đối dài quá {MAX_RELATIVE_DEPTH} bước: "
+                            f"{path} ({where})"
+                        )
+                        index = next(
+                            n for n, e in enumerate(indicator.thresholds) if e is first_entry
+                        )
+                        raise CriteriaFileError(
+                            by_code[spec.code][0],
+                            _entry_location(spec, indicator, index),
+                            reason,
+                        )
+                    current = nxt
+                    entry = select_entry(current, key, year)

@@ -123,7 +123,9 @@ class AtLeastRule(Strict):
 
 
 def _rule_kind(value: Any) -> str | None:
-    if isinstance(value, str):
+    if isinstance(value, str | int | float):
+        # A number (or YAML boolean) is an unquoted code: validated as a code, it gets the
+        # loader's "quote it" message instead of a generic one.
         return RULE_TAG_PREFIX + "code"
     if isinstance(value, dict):
         for kind in ("all", "any", "at_least"):
@@ -246,6 +248,46 @@ class ThresholdEntry(Strict):
         return (self.keys is not None) + (self.year is not None)
 
 
+def _tie_message(
+    i: int, a: ThresholdEntry, b: ThresholdEntry, entries: list[ThresholdEntry]
+) -> str | None:
+    """Why entry `b` ties with entry `i` (`a`) of `entries`, or None when they never tie: two
+    entries tie when they have the same specificity and both apply to one key and year where no
+    more specific entry applies."""
+    if a.specificity != b.specificity:
+        return None
+    if a.keys is not None and b.keys is not None and not set(a.keys) & set(b.keys):
+        return None
+    if a.year is not None and b.year is not None and a.year != b.year:
+        return None
+    if (a.keys is None) != (b.keys is None):
+        # One keyed by region/group only, the other by year only: they meet at those keys in
+        # that year, unless a keys-and-year entry settles each of those keys.
+        keyed, yearly = (a, b) if a.keys is not None else (b, a)
+        open_keys = [
+            key
+            for key in keyed.keys or []
+            if not any(e.keys and key in e.keys and e.year == yearly.year for e in entries)
+        ]
+        if not open_keys:
+            return None
+        return (
+            f"trùng ngưỡng với thresholds[{i}] (vùng/nhóm {', '.join(open_keys)}, năm "
+            f"{yearly.year}): một ngưỡng chỉ theo vùng/nhóm và một ngưỡng chỉ theo năm có cùng "
+            "mức ưu tiên nên không xác định được ngưỡng nào áp dụng; hãy thêm ngưỡng ghi cả keys "
+            "và year cho trường hợp này"
+        )
+    where = []
+    if a.keys is not None:
+        where.append("vùng/nhóm " + ", ".join(sorted(set(a.keys) & set(b.keys or []))))
+    if a.year is not None:
+        where.append(f"năm {a.year}")
+    return (
+        f"trùng ngưỡng với thresholds[{i}] ({', '.join(where) or 'áp dụng chung'}): "
+        "không xác định được ngưỡng nào áp dụng"
+    )
+
+
 class Indicator(Strict):
     code: Code
     label: str | None = None
@@ -294,24 +336,13 @@ class Indicator(Strict):
                     raise SpecError(
                         (*loc, "value"), "chỉ tiêu kiểu integer phải có ngưỡng là số nguyên"
                     )
-        # Two entries that would tie in the selection make the threshold ambiguous.
+        # Two entries that could tie in the selection would leave the threshold to the order of
+        # the file.
         for i, a in enumerate(self.thresholds):
             for j in range(i + 1, len(self.thresholds)):
-                b = self.thresholds[j]
-                if a.year != b.year or (a.keys is None) != (b.keys is None):
-                    continue
-                if a.keys is not None and not set(a.keys) & set(b.keys or []):
-                    continue
-                where = []
-                if a.keys is not None:
-                    where.append("vùng/nhóm " + ", ".join(sorted(set(a.keys) & set(b.keys or []))))
-                if a.year is not None:
-                    where.append(f"năm {a.year}")
-                raise SpecError(
-                    ("thresholds", j),
-                    f"trùng ngưỡng với thresholds[{i}] ({'; '.join(where) or 'áp dụng chung'}): "
-                    "không xác định được ngưỡng nào áp dụng",
-                )
+                message = _tie_message(i, a, self.thresholds[j], self.thresholds)
+                if message is not None:
+                    raise SpecError(("thresholds", j), message)
         return self
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -21,11 +24,42 @@ class SyncResult:
     set: CriteriaSet
     version: CriteriaSetVersion
     created: bool  # True when this run created the version
+    # The number of the version that was current before this run, when this run changed it
+    # (None for a new set or when the current version stays).
+    previous_number: int | None = None
+
+    @property
+    def restored(self) -> bool:
+        """The set went back to an earlier version whose content the files have again."""
+        return not self.created and self.previous_number is not None
+
+
+def canonical_number(value: Decimal) -> str:
+    """A number's one spelling: 39, 39.0 and 3.9E+1 are all "39"; -0 is "0"."""
+    if value == 0:
+        return "0"
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _json_form(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return canonical_number(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _json_form(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_form(item) for item in value]
+    return value
 
 
 def spec_content(spec: CriteriaSetSpec) -> dict:
-    """The stored form of a spec: JSON types only (Decimals as strings, dates ISO)."""
-    return spec.model_dump(mode="json")
+    """The stored form of a spec: JSON types only (dates ISO, numbers as strings in one canonical
+    spelling, so that 39 and 39.0 store and hash alike)."""
+    return _json_form(spec.model_dump(mode="python"))
 
 
 def content_hash(content: dict) -> str:
@@ -89,14 +123,24 @@ def sync_sets(directory: str | Path | None = None, user=None) -> list[SyncResult
                     loaded_by=user,
                 )
             previous = criteria_set.current_version_id
+            previous_number = None
             if previous != version.pk:
                 criteria_set.current_version = version
                 criteria_set.save(update_fields=["current_version"])
+                if previous is not None:
+                    previous_number = CriteriaSetVersion.objects.get(pk=previous).number
                 audit.record(
                     action="criteria.load", object_type="criteria_set", object_id=spec.code,
                     user=user,
-                    before={"version": previous and CriteriaSetVersion.objects.get(pk=previous).number},
+                    before={"version": previous_number},
                     after={"version": version.number, "sha256": sha, "file": version.source_path},
                 )
-            results.append(SyncResult(set=criteria_set, version=version, created=created))
+            results.append(
+                SyncResult(
+                    set=criteria_set,
+                    version=version,
+                    created=created,
+                    previous_number=previous_number,
+                )
+            )
     return results

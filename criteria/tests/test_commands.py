@@ -99,3 +99,20 @@ def test_it_loads_the_shipped_sets_once():
     call_command("load_criteria", stdout=out)
     assert "không đổi (phiên bản 1)" in out.getvalue()
     assert CriteriaSetVersion.objects.count() == 3
+
+
+def test_it_reports_huge_and_non_finite_values_instead_of_crashing(tmp_path):
+    path = tmp_path / "values.json"
+    path.write_text('{"10.1": 1e28, "11.1": 1e400, "2.1": Infinity, "2.2": NaN}', encoding="utf-8")
+    out = io.StringIO()
+    call_command(
+        "evaluate", "--set", "ntm-xa-2021-minh-hoa", "--region", "tdmnpb", "--values", str(path),
+        "--date", "2024-06-30", stdout=out,
+    )
+    result = json.loads(out.getvalue())["results"]["ntm-xa-2021-minh-hoa"]
+    indicators = {i["code"]: i for c in result["criteria"] for i in c["indicators"]}
+    for code, shown in (("10.1", "1E+28"), ("11.1", "1E+400"), ("2.1", "Infinity"), ("2.2", "NaN")):
+        assert indicators[code]["status"] == "missing"
+        assert indicators[code]["explanation"].startswith(
+            f"Số liệu không hợp lệ: giá trị {shown} nằm ngoài khoảng số xử lý được"
+        )

@@ -11,6 +11,7 @@ from criteria.engine import (
     evaluate_family,
     evaluate_rule,
     evaluate_set,
+    evaluate_statuses,
     format_number,
     revocation_check,
     revocation_check_counts,
@@ -420,3 +421,71 @@ def test_it_explains_a_revocation_with_the_key_criterion_name():
 def test_it_uses_the_context_date_year():
     context = Context(key="r1", on_date=datetime.date(2025, 1, 1))
     assert context.year == 2025
+
+
+@pytest.mark.parametrize(
+    "raw", [Decimal("1e28"), Decimal("1e400"), Decimal("-1E+30"), 1e300, float("inf"),
+            "Infinity", "-inf", "NaN", Decimal("NaN"), "1e400"],
+)
+def test_it_reports_a_value_beyond_any_real_number_as_invalid(raw):
+    for indicator in (ind("a", thresholds=[t(80)]), ind("a", "number", thresholds=[t(80)])):
+        res = result_of(one_indicator_set(indicator), {"a": raw}).criteria[0].indicators[0]
+        assert (res.status, res.missing_reason, res.value) == ("missing", "invalid_value", None)
+        assert res.explanation.startswith("Số liệu không hợp lệ: giá trị ")
+        assert "nằm ngoài khoảng số xử lý được" in res.explanation
+    assert format_number(Decimal("1e28")) == "10.000.000.000.000.000.000.000.000.000"
+    assert format_number(Decimal("1234567890123456789012345678.95")) == (
+        "1.234.567.890.123.456.789.012.345.678,95"
+    )
+
+
+def test_it_reads_yes_no_values_as_data_entry_does_and_names_the_accepted_spellings():
+    from assessments.values import FALSE_WORDS, TRUE_WORDS
+    from criteria.coerce import FALSE_SPELLINGS, TRUE_SPELLINGS
+
+    assert (set(TRUE_SPELLINGS), set(FALSE_SPELLINGS)) == (TRUE_WORDS, FALSE_WORDS)
+    spec = one_indicator_set(ind("1.1", "bool", "==", [t(True)]))
+    for raw, status in (("có", "met"), (" Có ", "met"), ("x", "met"), (1, "met"),
+                        ("không", "unmet"), ("chưa đạt", "unmet"), ("0", "unmet")):
+        assert result_of(spec, {"1.1": raw}).criteria[0].indicators[0].status == status, raw
+    bad = result_of(spec, {"1.1": "hình như có"}).criteria[0].indicators[0]
+    assert (bad.status, bad.missing_reason) == ("missing", "invalid_value")
+    assert bad.explanation == (
+        'Số liệu không hợp lệ: cần có hoặc không, nhận được "hình như có"; các cách viết được '
+        "chấp nhận: true, có, co, đạt, dat, yes, x, c, 1 (là có); "
+        "false, không, khong, chưa, chua, chưa đạt, no, k, 0 (là không)"
+    )
+
+
+GROUP_KEYS = (("nhom-1", "Nhóm 1"), ("nhom-2", "Nhóm 2"), ("nhom-3", "Nhóm 3"))
+
+
+@pytest.mark.parametrize(
+    ("threshold_by", "keys", "key", "expected"),
+    [
+        ("region", (("r1", "Miền Một"), ("r2", "Miền Hai")), "",
+         "Xã chưa có vùng kinh tế - xã hội nên chưa xác định được ngưỡng"),
+        ("group", GROUP_KEYS, "",
+         "Xã chưa có nhóm xã (QĐ 51/2025) được xác nhận nên chưa xác định được ngưỡng"),
+        ("region", (("r1", "Miền Một"), ("r2", "Miền Hai")), "r2",
+         "Chưa có ngưỡng áp dụng cho vùng Miền Hai, năm 2024"),
+        ("group", GROUP_KEYS, "nhom-3", "Chưa có ngưỡng áp dụng cho Nhóm 3, năm 2024"),
+        ("group", GROUP_KEYS, "nhom-9",
+         'Chưa có ngưỡng áp dụng cho nhóm "nhom-9" (không có trong danh sách nhóm của bộ), năm 2024'),
+    ],
+)
+def test_it_names_what_is_missing_when_a_unit_has_no_threshold(threshold_by, keys, key, expected):
+    first = keys[0][0]
+    spec = make_set(
+        [crit("1", [ind("a", thresholds=[t(80, keys=[first])])])],
+        threshold_by=threshold_by,
+        keys=keys,
+    )
+    for values in ({"a": 90}, {}):
+        res = result_of(spec, values, ctx(key)).criteria[0].indicators[0]
+        assert (res.status, res.missing_reason, res.explanation) == (
+            "missing", "no_threshold", expected
+        )
+        assert 'mã "' not in res.explanation
+    statuses = evaluate_statuses({spec.code: spec}, spec.family, [(1, ctx(key), {"a": 90})])
+    assert statuses[1].results[spec.code].indicators == {"a": "missing"}

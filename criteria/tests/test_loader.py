@@ -230,3 +230,105 @@ def test_it_checks_references_between_files(tmp_path):
         load_directory(tmp_path)
     assert info.value.location == "requires"
     assert "không cùng họ" in info.value.reason
+
+
+def test_it_reports_a_keys_only_and_a_year_only_threshold_that_tie():
+    # Both apply to r1 in 2023 with the same specificity: the file order would decide.
+    data = base_data()
+    data["groups"][0]["criteria"][1]["indicators"][1]["thresholds"] = [
+        t(70, keys=["r1"]),
+        t(80, year=2023),
+    ]
+    err = error_of(data)
+    assert err.location == "groups[0].criteria[1].indicators[1].thresholds[1]"
+    assert err.reason.startswith("trùng ngưỡng với thresholds[0] (vùng/nhóm r1, năm 2023)")
+    assert "hãy thêm ngưỡng ghi cả keys và year" in err.reason
+    # A keys-and-year entry for r1 in 2023 settles it.
+    data["groups"][0]["criteria"][1]["indicators"][1]["thresholds"].append(
+        t(75, keys=["r1"], year=2023)
+    )
+    assert load_text(dump(data), "thu.yaml").code == "thu"
+
+
+def test_it_accepts_thresholds_of_different_specificity_or_that_never_meet():
+    data = base_data()
+    data["groups"][0]["criteria"][1]["indicators"][1]["thresholds"] = [
+        t(60),
+        t(70, keys=["r1"]),
+        t(65, keys=["r2"]),
+        t(75, keys=["r1"], year=2023),
+        t(76, keys=["r2"], year=2023),
+    ]
+    assert load_text(dump(data), "thu.yaml").code == "thu"
+    data["groups"][0]["criteria"][1]["indicators"][1]["thresholds"] = [
+        t(80, year=2023),
+        t(81, year=2024),
+        t(82, keys=["r1"], year=2024),
+    ]
+    assert load_text(dump(data), "thu.yaml").code == "thu"
+
+
+def relative_to(set_code, factor=1.1, **kwargs):
+    return t(relative={"set": set_code, "indicator": "10.1", "factor": factor}, **kwargs)
+
+
+def test_it_refuses_relative_thresholds_that_point_at_each_other(tmp_path):
+    a = set_data([crit("10", [ind("10.1", "number", thresholds=[relative_to("b")])])], code="a")
+    b = set_data(
+        [crit("10", [ind("10.1", "number", thresholds=[relative_to("a", 0.9)])])],
+        code="b",
+        level=("nang-cao", 2),
+    )
+    write_sets(tmp_path, a, b)
+    with pytest.raises(CriteriaFileError) as info:
+        load_directory(tmp_path)
+    err = info.value
+    assert err.file == "a.yaml"
+    assert err.location == "groups[0].criteria[0].indicators[0].thresholds[0].relative"
+    assert err.reason.startswith(
+        'ngưỡng tương đối tạo vòng lặp: bộ "a" chỉ tiêu "10.1" → bộ "b" chỉ tiêu "10.1" → '
+        'bộ "a" chỉ tiêu "10.1" (vùng/nhóm r1, '
+    )
+
+    # Not a cycle when the two relative entries never apply to the same key.
+    a["groups"][0]["criteria"][0]["indicators"][0]["thresholds"] = [
+        relative_to("b", keys=["r1"]),
+        t(40, keys=["r2"]),
+    ]
+    b["groups"][0]["criteria"][0]["indicators"][0]["thresholds"] = [
+        relative_to("a", 0.9, keys=["r2"]),
+        t(45, keys=["r1"]),
+    ]
+    write_sets(tmp_path, a, b)
+    assert [s.code for s in load_directory(tmp_path)] == ["a", "b"]
+
+
+def test_it_asks_for_quotes_around_a_numeric_code_inside_a_rule():
+    data = base_data()
+    data["groups"][0]["criteria"][1]["rule"] = {"any": ["2.1", "2.2"]}
+    text = dump(data).replace("- '2.1'", "- 2.1")
+    assert "- 2.1\n" in text
+    with pytest.raises(CriteriaFileError) as info:
+        load_text(text, "ntm-xa.yaml")
+    assert info.value.location == "groups[0].criteria[1].rule.any[0]"
+    assert info.value.reason.startswith("phải là chuỗi ký tự: YAML đọc 2.1 thành số")
+    assert 'hãy đặt mã trong dấu nháy, ví dụ "2.1"' in info.value.reason
+    assert len(info.value.problems) == 1
+
+
+@pytest.mark.parametrize(
+    ("written", "read_as"),
+    [("off", "giá trị đúng/sai (false)"), ("on", "giá trị đúng/sai (true)"),
+     ("yes", "giá trị đúng/sai (true)"), ("no", "giá trị đúng/sai (false)"), ("2024", "số")],
+)
+def test_it_asks_for_quotes_around_a_key_yaml_reads_as_a_boolean(written, read_as):
+    text = dump(base_data()).replace("  doc:\n", f"  {written}:\n", 1)
+    assert f"  {written}:\n" in text
+    line = text.splitlines().index(f"  {written}:") + 1
+    with pytest.raises(CriteriaFileError) as info:
+        load_text(text, "ntm-xa.yaml")
+    assert info.value.location == f"dòng {line}, cột 3"
+    assert info.value.reason == (
+        f'khóa {written} được YAML đọc thành {read_as}, không phải chữ; hãy đặt khóa trong dấu '
+        f'nháy: "{written}":'
+    )

@@ -87,3 +87,45 @@ def test_it_reads_the_current_catalog_back(sets_dir, django_assert_num_queries):
     assert spec is spec_for_version(versions["ntm-xa-2021-minh-hoa"])
     assert spec.indicator("10.1").unit == "triệu đồng/người/năm"
     assert current_catalog("khong-co") == {}
+
+
+@pytest.mark.django_db
+def test_equal_numbers_written_differently_keep_the_version(sets_dir):
+    sync_sets(sets_dir)
+    path = sets_dir / "ntm-km-2021-minh-hoa.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "factor: 1.1" in text
+    path.write_text(text.replace("factor: 1.1", "factor: \"1.10\""), encoding="utf-8")
+    assert not any(r.created for r in sync_sets(sets_dir))
+    path = sets_dir / "ntm-xa-2021-minh-hoa.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "value: 39," in text
+    path.write_text(text.replace("value: 39,", "value: 39.0,", 1), encoding="utf-8")
+    assert not any(r.created for r in sync_sets(sets_dir))
+    assert CriteriaSetVersion.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_restoring_an_old_file_goes_back_to_its_version_and_says_so(sets_dir):
+    import io
+
+    from django.core.management import call_command
+
+    path = sets_dir / "ntm-km-2021-minh-hoa.yaml"
+    original = path.read_text(encoding="utf-8")
+    sync_sets(sets_dir)
+    path.write_text(original.replace("factor: 1.1", "factor: 1.2"), encoding="utf-8")
+    assert {r.set.code: r for r in sync_sets(sets_dir)}["ntm-km-2021-minh-hoa"].version.number == 2
+    path.write_text(original, encoding="utf-8")
+    out = io.StringIO()
+    call_command("load_criteria", "--dir", str(sets_dir), stdout=out)
+    assert (
+        "ntm-km-2021-minh-hoa: quay lại phiên bản 1 (nội dung tệp giống phiên bản 1; "
+        "trước đó dùng phiên bản 2)"
+    ) in out.getvalue()
+    assert "ntm-xa-2021-minh-hoa: không đổi (phiên bản 1)" in out.getvalue()
+    km = CriteriaSet.objects.get(code="ntm-km-2021-minh-hoa")
+    assert (km.current_version.number, km.versions.count()) == (1, 2)
+    out = io.StringIO()
+    call_command("load_criteria", "--dir", str(sets_dir), stdout=out)
+    assert "ntm-km-2021-minh-hoa: không đổi (phiên bản 1)" in out.getvalue()

@@ -112,7 +112,10 @@ class Command(BaseCommand):
     def _values(path_text):
         path = Path(path_text)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+            # Infinity and NaN become Decimals too, so the engine reports them as invalid values.
+            data = json.loads(
+                path.read_text(encoding="utf-8"), parse_float=Decimal, parse_constant=Decimal
+            )
         except FileNotFoundError:
             raise CommandError(f"Không tìm thấy tệp số liệu {path}") from None
         except (OSError, UnicodeDecodeError) as exc:

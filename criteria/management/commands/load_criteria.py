@@ -30,5 +30,12 @@ class Command(BaseCommand):
             number = result.version.number
             if result.created:
                 self.stdout.write(self.style.SUCCESS(f"{code}: tạo phiên bản {number}"))
+            elif result.restored:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{code}: quay lại phiên bản {number} (nội dung tệp giống phiên bản "
+                        f"{number}; trước đó dùng phiên bản {result.previous_number})"
+                    )
+                )
             else:
                 self.stdout.write(f"{code}: không đổi (phiên bản {number})")
