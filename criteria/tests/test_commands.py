@@ -60,7 +60,7 @@ def test_it_evaluates_a_set_with_the_sets_it_requires(tmp_path):
     ]
     assert data["levels"] == {"ntm": False, "nang-cao": False, "kieu-mau": False}
     data = run_evaluate(
-        tmp_path, {}, "--set", "ntm-xa-2021-minh-hoa", "--region", "dbsh", "--family"
+        tmp_path, {}, "--set", "ntm-xa-2021-minh-hoa", "--region", "dbsh", "--family", "--date", "2025-01-01"
     )
     assert len(data["results"]) == 3
 
@@ -86,7 +86,7 @@ def test_it_refuses_a_values_file_that_is_not_an_object(tmp_path):
     path.write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(CommandError, match="phải là một đối tượng JSON"):
         call_command(
-            "evaluate", "--set", "ntm-xa-2021-minh-hoa", "--region", "tdmnpb", "--values", str(path)
+            "evaluate", "--set", "ntm-xa-2021-minh-hoa", "--region", "tdmnpb", "--date", "2024-06-30", "--values", str(path)
         )
 
 
@@ -98,7 +98,7 @@ def test_it_loads_the_shipped_sets_once():
     out = io.StringIO()
     call_command("load_criteria", stdout=out)
     assert "không đổi (phiên bản 1)" in out.getvalue()
-    assert CriteriaSetVersion.objects.count() == 3
+    assert CriteriaSetVersion.objects.count() == 5  # 3 sets of 2021-2025, 2 of 2026-2030
 
 
 def test_it_reports_huge_and_non_finite_values_instead_of_crashing(tmp_path):
@@ -116,3 +116,18 @@ def test_it_reports_huge_and_non_finite_values_instead_of_crashing(tmp_path):
         assert indicators[code]["explanation"].startswith(
             f"Số liệu không hợp lệ: giá trị {shown} nằm ngoài khoảng số xử lý được"
         )
+
+
+def test_evaluate_refuses_a_date_outside_the_validity_of_the_set(tmp_path):
+    path = tmp_path / "values.json"
+    path.write_text('{"3.1": 70}', encoding="utf-8")
+    with pytest.raises(CommandError, match="trước ngày bộ ntm-xa-2026-minh-hoa có hiệu lực"):
+        call_command("evaluate", "--set", "ntm-xa-2026-minh-hoa", "--group", "nhom-2",
+                     "--date", "2025-12-31", "--values", str(path), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="sau ngày bộ ntm-xa-2021-minh-hoa hết hiệu lực"):
+        call_command("evaluate", "--set", "ntm-xa-2021-minh-hoa", "--region", "tdmnpb",
+                     "--date", "2026-12-01", "--values", str(path), stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("evaluate", "--set", "ntm-xa-2021-minh-hoa", "--region", "tdmnpb", "--date", "2026-12-01",
+                 "--values", str(path), "--outside-validity", stdout=out)
+    assert "hết hiệu lực" in json.loads(out.getvalue())["outside_validity"]

@@ -19,7 +19,7 @@ def sets_dir(tmp_path):
 @pytest.mark.django_db
 def test_it_creates_sets_and_first_versions(sets_dir):
     results = sync_sets(sets_dir)
-    assert len(results) == 3
+    assert len(results) == 5
     assert all(r.created and r.version.number == 1 for r in results)
     ntm = CriteriaSet.objects.get(code="ntm-xa-2021-minh-hoa")
     assert (ntm.family, ntm.level_code, ntm.level_rank, ntm.threshold_by) == (
@@ -38,7 +38,7 @@ def test_it_is_idempotent(sets_dir):
     sync_sets(sets_dir)
     again = sync_sets(sets_dir)
     assert not any(r.created for r in again)
-    assert CriteriaSetVersion.objects.count() == 3
+    assert CriteriaSetVersion.objects.count() == 5
 
 
 @pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_equal_numbers_written_differently_keep_the_version(sets_dir):
     assert "value: 39," in text
     path.write_text(text.replace("value: 39,", "value: 39.0,", 1), encoding="utf-8")
     assert not any(r.created for r in sync_sets(sets_dir))
-    assert CriteriaSetVersion.objects.count() == 3
+    assert CriteriaSetVersion.objects.count() == 5
 
 
 @pytest.mark.django_db

@@ -37,6 +37,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dir", default=str(settings.NTM_CRITERIA_DIR), help="thư mục chứa tệp bộ tiêu chí"
         )
+        parser.add_argument(
+            "--outside-validity", action="store_true",
+            help="vẫn đánh giá khi ngày nằm ngoài thời gian hiệu lực của bộ (kết quả được đánh dấu)",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -57,6 +61,9 @@ class Command(BaseCommand):
                 f'Mã {what} "{key}" không có trong bộ {code}. Các mã hợp lệ: {known}'
             )
         on_date = self._date(options.get("date"))
+        outside = self._outside_validity(spec, on_date)
+        if outside and not options["outside_validity"]:
+            raise CommandError(outside + " Dùng --outside-validity để vẫn đánh giá (kết quả được đánh dấu).")
         values = self._values(options["values"])
 
         if options["family"]:
@@ -77,6 +84,7 @@ class Command(BaseCommand):
             "key_name": spec.key_name(key),
             "date": on_date.isoformat(),
             "illustrative": any(s.illustrative for s in selected.values()),
+            "outside_validity": outside or None,
             "highest_level": family.highest_level,
             "highest_rank": family.highest_rank,
             "levels": family.levels,
@@ -98,6 +106,17 @@ class Command(BaseCommand):
                 }
             output["results"][set_code] = data
         self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
+
+    @staticmethod
+    def _outside_validity(spec, on_date: datetime.date) -> str:
+        """A sentence when the date is outside the set's valid_from/valid_to, else ""."""
+        if spec.valid_from and on_date < spec.valid_from:
+            return (f"Ngày {on_date:%d/%m/%Y} trước ngày bộ {spec.code} có hiệu lực "
+                    f"({spec.valid_from:%d/%m/%Y}).")
+        if spec.valid_to and on_date > spec.valid_to:
+            return (f"Ngày {on_date:%d/%m/%Y} sau ngày bộ {spec.code} hết hiệu lực "
+                    f"({spec.valid_to:%d/%m/%Y}).")
+        return ""
 
     @staticmethod
     def _date(text):
