@@ -43,6 +43,11 @@ def _int(value):
 @login_required
 def commune_list(request):
     period = selected_period(request)
+    scope = scope_for(request.user)
+    if not request.GET.get("ky") and not scope.reads_all:
+        # A district officer's communes ended on 30/06/2025: open on their last period.
+        period = (Period.objects.filter(evaluations__unit_id__in=scope.readable)
+                  .order_by("-as_of", "-start").first()) or period
     if period is None:
         return render(request, "assessments/commune_list.html", {"period": None})
     ctx = queries.period_context(period)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from criteria import extends
 from criteria.schema import RULE_TAG_PREFIX, CriteriaSetSpec, Indicator, SpecError
 from criteria.thresholds import MAX_RELATIVE_DEPTH, select_entry
 
@@ -228,15 +229,7 @@ def load_text(text: str, name: str = "<văn bản>") -> CriteriaSetSpec:
 
 def load_file(path: str | Path) -> CriteriaSetSpec:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CriteriaFileError(
-            path.name, "", f"không đọc được tệp: {exc.strerror or exc}"
-        ) from None
-    except UnicodeDecodeError:
-        raise CriteriaFileError(path.name, "", "tệp phải được lưu bằng mã hóa UTF-8") from None
-    return load_text(text, path.name)
+    return load_data(_read(path), path.name)
 
 
 def set_files(directory: str | Path) -> list[Path]:
@@ -246,9 +239,31 @@ def set_files(directory: str | Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in SET_FILE_SUFFIXES)
 
 
+def _read(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CriteriaFileError(
+            path.name, "", f"không đọc được tệp: {exc.strerror or exc}"
+        ) from None
+    except UnicodeDecodeError:
+        raise CriteriaFileError(path.name, "", "tệp phải được lưu bằng mã hóa UTF-8") from None
+    return _parse_yaml(text, path.name)
+
+
 def load_directory_with_paths(directory: str | Path) -> list[tuple[Path, CriteriaSetSpec]]:
-    """Every set file of `directory`, validated one by one and then against each other."""
-    loaded = [(path, load_file(path)) for path in set_files(directory)]
+    """Every set file of `directory`, validated one by one and then against each other. A file
+    that `extends` another set is completed from it first (criteria.extends)."""
+    raw = [(path, _read(path)) for path in set_files(directory)]
+    by_code = {data["code"]: data for _p, data in raw
+               if isinstance(data, dict) and isinstance(data.get("code"), str)}
+    loaded = []
+    for path, data in raw:
+        try:
+            data = extends.resolve(data, by_code)
+        except extends.ExtendsError as exc:
+            raise CriteriaFileError(path.name, exc.location, exc.message) from None
+        loaded.append((path, load_data(data, path.name)))
     check_catalog(loaded)
     return loaded
 
