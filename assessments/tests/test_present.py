@@ -194,8 +194,9 @@ def test_dashboard_and_list_cost_the_same_queries_for_3_and_30_communes_on_the_n
 
 
 def test_the_november_2026_report_names_no_abolished_district(criteria_sets, settings):
-    from docx import Document
     import io
+
+    from docx import Document
 
     from reporting.documents import province_docx
     from reporting.models import ReportSchedule
@@ -230,3 +231,29 @@ def test_a_value_for_a_period_before_the_unit_existed_is_refused_and_nothing_is_
         services.record_values(communes[0], period, values_for(period), source="test")
     assert communes[0].name in " ".join(refused.value.errors.values())
     assert not IndicatorValue.objects.filter(unit=communes[0]).exists()
+
+
+def test_the_group_page_counts_groups_and_an_administrator_confirms_one(admin_client, criteria_sets, settings,
+                                                                         outsider, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    settings.NTM_PROVINCE_REFS = "77-20250701"
+    _province, communes = make_new_province(4, groups=("nhom-1", "nhom-3", "nhom-3", ""))
+    html = admin_client.get("/xa/nhom-xa/").content.decode()
+    assert re.search(r'id="count-nhom-3">2<', html) and re.search(r'id="count-unconfirmed">1<', html)
+    unit = communes[3]
+    response = admin_client.post(f"/xa/{unit.ref}/nhom-xa/", {
+        "agriculture_share": "35", "near_urban": "0", "new_urban": "0", "ethnic_area": "1",
+        "valid_from": "15/02/2026", "group": "nhom-2", "decision_number": "3/QĐ-UBND",
+        "decision_date": "01/03/2026", "note": "", "action": "confirm"})
+    assert response.status_code == 302
+    html = admin_client.get("/xa/nhom-xa/").content.decode()
+    assert re.search(r'id="count-nhom-2">1<', html) and re.search(r'id="count-unconfirmed">0<', html)
+    workbook = load_workbook(io.BytesIO(admin_client.get("/xa/nhom-xa/excel/").content))
+    rows = {r[0]: r for r in workbook.active.iter_rows(min_row=2, values_only=True)}
+    assert rows[unit.code][2] == "Xã nhóm 2" and rows[unit.code][4] == "3/QĐ-UBND (01/03/2026)"
+    # Other users may not confirm groups.
+    client.force_login(outsider)
+    assert client.post(f"/xa/{unit.ref}/nhom-xa/", {"action": "confirm"}).status_code == 403
