@@ -8,6 +8,12 @@ from django.conf import settings
 PRE_TO = datetime.date(2025, 6, 30)
 
 
+def pytest_configure(config):
+    # The production hasher (PBKDF2, a million rounds) costs ~0.3 s per user created or logged
+    # in; tests check who may do what, not the hasher's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_province(n_communes: int, *, ref: str = "10", region: str = "tdmnpb", districts: int = 2):
     """A pre-reform province with districts and n programme communes (and one ward)."""
     from units.models import AttributeName, Unit, UnitAttribute, UnitKind
