@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from assessments.catalog import base_set, family_on
 from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from criteria import engine
-from criteria.queries import catalog_versions, current_catalog
+from criteria.queries import catalog_versions, current_catalog, spec_for_version
 from units.models import AttributeName, Unit, UnitAttribute, UnitKind
 
 
@@ -150,11 +150,11 @@ def period_context(period: Period) -> PeriodContext:
     family = family_on(period.as_of)
     if family is None:
         return PeriodContext(period, None, None, None)
-    catalog = current_catalog(family)
+    versions = catalog_versions(family)
+    catalog = {code: spec_for_version(v) for code, v in versions.items()}
     base = base_set(family)
     spec = catalog.get(base.code) if base else None
     ctx = PeriodContext(period, family, base, spec)
-    versions = catalog_versions(family)
     for s in sorted(catalog.values(), key=lambda s: s.level.rank):
         ctx.level_names[s.level.code] = s.level.name
         ctx.level_ranks[s.level.code] = s.level.rank

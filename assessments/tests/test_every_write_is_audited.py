@@ -38,7 +38,14 @@ EXEMPT = {
     "units.loaders.normalise_code": "pure",
     "reporting.services.period_bounds": "pure: dates of a period",
     "reporting.services.is_on_time": "pure: compares a submission time with its due date",
+    "criteria.services.canonical_number": "pure: one spelling of a number for the content hash",
+    "assessments.groups.reevaluate_grouped": "derived data, always called inside an audited write",
+    "assessments.periods.periods_of_unit": "reads only",
+    "assessments.periods.period_for_day": "reads only",
+    "planning.transfer.candidates": "reads only",
 }
+# Write modules that are not named services.py.
+WRITE_MODULES = ["assessments/groups.py", "assessments/periods.py", "planning/transfer.py"]
 
 
 @pytest.fixture
@@ -94,6 +101,7 @@ def _cases(world, tmp_path):
             phase, {("ntm", 2025): 10}, user=user),
         "units.loaders.load_province": lambda: loaders.load_province("10", user=user),
         **_planning_cases(w, user, phase, agency),
+        **_present_cases(w, user),
         **_reporting_cases(w, user, agency),
     }
 
@@ -133,6 +141,30 @@ def _planning_cases(w, user, phase, agency):
     }
 
 
+def _present_cases(w, user):
+    from assessments import groups, periods
+    from conftest import make_new_province
+    from planning import transfer
+    from units.groups import Facts
+
+    _province, new = make_new_province(1, ref="76", groups=("",), predecessors={0: [w["commune"]]})
+    facts = Facts(40, False, False, "3")
+
+    def moved():
+        planning.set_commune_target(w["commune"], "ntm", 2027, user=user)
+        return transfer.transfer_open_work(w["commune"], new[0], user=user, reason="rà soát")
+
+    return {
+        "assessments.groups.propose_group": lambda: groups.propose_group(
+            new[0], valid_from=datetime.date(2026, 2, 15), facts=facts, user=user),
+        "assessments.groups.confirm_group": lambda: groups.confirm_group(
+            new[0], valid_from=datetime.date(2026, 2, 15), group="nhom-3", decision_number="1/QĐ",
+            decision_date=datetime.date(2026, 3, 1), facts=facts, user=user),
+        "assessments.periods.ensure_half_year": lambda: periods.ensure_half_year(2026, 1, user=user),
+        "planning.transfer.transfer_open_work": moved,
+    }
+
+
 def _changed_sets(directory: Path) -> Path:
     for path in settings.NTM_CRITERIA_DIR.glob("*.yaml"):
         (directory / path.name).write_text(path.read_text().replace("(minh họa)", "(minh họa, sửa)", 1))
@@ -141,7 +173,8 @@ def _changed_sets(directory: Path) -> Path:
 
 def _service_functions():
     names = []
-    for path in sorted(ROOT.glob("*/services.py")) + [ROOT / "units" / "loaders.py"]:
+    for path in (sorted(ROOT.glob("*/services.py")) + [ROOT / "units" / "loaders.py"]
+                 + [ROOT / m for m in WRITE_MODULES]):
         module_name = f"{path.parent.name}.{path.stem}"
         module = importlib.import_module(module_name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
@@ -212,6 +245,8 @@ CASE_NAMES = {
     "reporting.services.ensure_default_schedules", "reporting.services.save_draft", "reporting.services.submit",
     "reporting.services.return_submission", "reporting.services.accept_submission",
     "reporting.services.send_due_reminders",
+    "assessments.groups.propose_group", "assessments.groups.confirm_group",
+    "assessments.periods.ensure_half_year", "planning.transfer.transfer_open_work",
 }
 
 
