@@ -49,7 +49,6 @@ def reject_control_characters(value) -> None:
 
 # Length limits of the free-text fields of forms (characters).
 TITLE_MAX_LENGTH = 300
-REASON_MAX_LENGTH = 1000
 NOTE_MAX_LENGTH = 5000
 
 MAX_LENGTH_MESSAGE = _("At most %(limit_value)d characters (this text has %(show_value)d).")
