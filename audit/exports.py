@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 
 from audit import queries
 from audit.models import AuditRecord
+from config.text import append_row
 
 MAX_ROWS = 50_000
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -40,14 +41,17 @@ def _local_naive(value):
     return timezone.localtime(value).replace(tzinfo=None)
 
 
-def audit_workbook(records: QuerySet[AuditRecord], *, max_rows: int = MAX_ROWS) -> bytes:
+def audit_workbook(records: QuerySet[AuditRecord], *, max_rows: int = MAX_ROWS,
+                   show_addresses: bool = False) -> bytes:
     """Workbook bytes: one header row (frozen), one row per record, newest first; cut at
-    max_rows with a note row saying so."""
+    max_rows with a note row saying so. The IP address column stays (same layout for everyone)
+    but is filled only with show_addresses (administrators). Every text is cleaned and written
+    as text, never as a formula."""
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = _("Audit trail")
     columns = _columns()
-    ws.append([header for header, _width in columns])
+    append_row(ws, [header for header, _width in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for index, (_header, width) in enumerate(columns, start=1):
@@ -58,11 +62,11 @@ def audit_workbook(records: QuerySet[AuditRecord], *, max_rows: int = MAX_ROWS) 
         if count > max_rows:
             cut = True
             break
-        ws.append([
+        append_row(ws, [
             _local_naive(r.at),
             r.user.username if r.user else "",
             r.user.get_full_name() if r.user else "",
-            r.ip_address or "",
+            (r.ip_address or "") if show_addresses else "",
             queries.action_label(r.action),
             r.action,
             queries.object_type_label(r.object_type),
@@ -75,7 +79,7 @@ def audit_workbook(records: QuerySet[AuditRecord], *, max_rows: int = MAX_ROWS) 
         ])
         ws.cell(row=ws.max_row, column=1).number_format = DATETIME_FORMAT
     if cut:
-        ws.append([_("Only the first %(n)s records are included; narrow the filters to export the rest.")
+        append_row(ws, [_("Only the first %(n)s records are included; narrow the filters to export the rest.")
                    % {"n": f"{max_rows:,}".replace(",", ".")}])
         ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
     buffer = io.BytesIO()

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import filter_by_unit, scope_for
 from accounts.models import Role
 from audit.models import AuditRecord
+from config.text import MAX_LENGTH_MESSAGE, reject_control_characters
 
 ACTION_LABELS = {
     "values.record": _("Values recorded"),
@@ -43,8 +44,17 @@ OBJECT_TYPE_LABELS = {
     "criteria_set": _("Criteria set"),
 }
 
+# The longest text filter (user name, unit name or code, action, object type) accepted.
+FILTER_MAX_LENGTH = 150
+
 # Roles that see every record, including those without a unit (users, organisations, criteria).
 SEE_ALL_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER}
+
+
+def can_see_addresses(user) -> bool:
+    """Client addresses of the trail are personal data: administrators only (a superuser or the
+    province-admin role)."""
+    return bool(getattr(user, "is_superuser", False)) or scope_for(user).role == Role.PROVINCE_ADMIN
 
 
 def action_label(action: str) -> str:
@@ -96,12 +106,9 @@ class Filters:
     @classmethod
     def from_query(cls, data) -> Filters:
         p = cls.PARAMS
-        filters = cls(
-            user=data.get(p["user"], "").strip(),
-            unit=data.get(p["unit"], "").strip(),
-            object_type=data.get(p["object_type"], "").strip(),
-            action=data.get(p["action"], "").strip(),
-        )
+        filters = cls()
+        for name in ("user", "unit", "object_type", "action"):
+            setattr(filters, name, filters._text(data.get(p[name], "")))
         for name in ("date_from", "date_to"):
             raw = data.get(p[name], "").strip()
             if raw:
@@ -112,6 +119,20 @@ class Filters:
                     )
                 setattr(filters, name, day)
         return filters
+
+    def _text(self, raw: str) -> str:
+        """A text filter as typed, or "" (with an error) when too long or with control characters."""
+        value = (raw or "").strip()
+        if len(value) > FILTER_MAX_LENGTH:
+            self.errors.append(str(MAX_LENGTH_MESSAGE % {"limit_value": FILTER_MAX_LENGTH,
+                                                         "show_value": len(value)}))
+            return ""
+        try:
+            reject_control_characters(value)
+        except ValidationError as exc:
+            self.errors.extend(exc.messages)
+            return ""
+        return value
 
     def as_form(self) -> dict[str, Any]:
         return {

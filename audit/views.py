@@ -2,11 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
 from audit import exports, queries
+from config.text import attachment_response
 
 PAGE_SIZE = 50
 
@@ -18,8 +19,9 @@ def audit_list(request):
     rows = [(r, queries.action_label(r.action), queries.object_type_label(r.object_type),
              queries.changes(r.before, r.after)) for r in page.object_list]
     visible = queries.records_for(request.user).order_by()
-    params = request.GET.copy()
-    params.pop("trang", None)
+    # The links carry the accepted filters only (a refused one is not echoed back).
+    params = QueryDict(mutable=True)
+    params.update({name: value for name, value in filters.as_form().items() if value})
     return render(
         request,
         "audit/audit_list.html",
@@ -35,6 +37,7 @@ def audit_list(request):
                 visible.values_list("object_type", flat=True).distinct(), queries.OBJECT_TYPE_LABELS
             ),
             "querystring": params.urlencode(),
+            "show_addresses": queries.can_see_addresses(request.user),
         },
     )
 
@@ -42,10 +45,5 @@ def audit_list(request):
 @login_required
 def audit_export(request):
     records, _filters = queries.filtered_records(request.user, request.GET)
-    content = exports.audit_workbook(records)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"nhat-ky-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    content = exports.audit_workbook(records, show_addresses=queries.can_see_addresses(request.user))
+    return attachment_response(content, f"nhat-ky-{timezone.localdate():%Y%m%d}.xlsx")

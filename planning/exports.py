@@ -1,10 +1,14 @@
-"""A commune's roadmap as an Excel workbook and a Word document (the same rows in both)."""
+"""A commune's roadmap as an Excel workbook and a Word document (the same rows in both).
+
+Every text goes through config.text (control characters dropped, workbook text never a formula)."""
 
 from __future__ import annotations
 
 import io
 
 from django.utils.translation import gettext as _
+
+from config.text import append_row, clean_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -49,17 +53,17 @@ def roadmap_xlsx(unit, items, ctx) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Roadmap")[:31]
-    ws.append([_title(unit)])
+    append_row(ws, [_title(unit)])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([unit.parent.name if unit.parent else ""])
-    ws.append(_headers())
+    append_row(ws, [unit.parent.name if unit.parent else ""])
+    append_row(ws, _headers())
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for row in _rows(items):
-        ws.append(row)
+        append_row(ws, row)
         ws.cell(row=ws.max_row, column=6).number_format = "#,##0"
     ws.append([])
-    ws.append(["", "", _("Total estimated cost"), "", "", sum(i.estimated_cost for i in items)])
+    append_row(ws, ["", "", _("Total estimated cost"), "", "", sum(i.estimated_cost for i in items)])
     ws.cell(row=ws.max_row, column=6).number_format = "#,##0"
     for col, width in zip("ABCDEFGHIJ", (5, 14, 40, 36, 12, 18, 24, 30, 18, 50), strict=True):
         ws.column_dimensions[col].width = width
@@ -72,18 +76,18 @@ def roadmap_docx(unit, items, ctx) -> bytes:
     from docx import Document
 
     doc = Document()
-    doc.add_heading(_title(unit), level=1)
+    doc.add_heading(clean_text(_title(unit)), level=1)
     if unit.parent:
-        doc.add_paragraph(unit.parent.name)
+        doc.add_paragraph(clean_text(unit.parent.name))
     headers = _headers()
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = str(text)
+        cell.text = clean_text(text)
     for row in _rows(items):
         cells = table.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
-            cell.text = f"{value:,}".replace(",", ".") if i == 5 else str(value)
+            cell.text = f"{value:,}".replace(",", ".") if i == 5 else clean_text(value)
     total = sum(i.estimated_cost for i in items)
     doc.add_paragraph(_("Total estimated cost: %(cost)s VND") % {"cost": f"{total:,}".replace(",", ".")})
     out = io.BytesIO()

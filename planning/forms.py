@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind
+from config.text import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, TextFieldsMixin
 from planning.models import EVIDENCE_EXTENSIONS, FundingSource, ItemStatus, TaskOwner, TaskStatus
 
 
@@ -13,8 +14,8 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ItemForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+class ItemForm(TextFieldsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     target_date = forms.DateField(label=_("Target date"), widget=DateInput)
     estimated_cost = forms.IntegerField(label=_("Estimated cost (VND)"), min_value=0, initial=0)
     funding_source = forms.ChoiceField(label=_("Funding source"), choices=FundingSource.choices)
@@ -34,13 +35,13 @@ class NewItemForm(ItemForm):
         self.fields["indicators"].choices = indicator_choices
 
 
-class StatusForm(forms.Form):
+class StatusForm(TextFieldsMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ItemStatus.choices)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
-class TaskForm(forms.Form):
-    title = forms.CharField(label=_("Task"), max_length=300)
+class TaskForm(TextFieldsMixin, forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=TITLE_MAX_LENGTH)
     owner = forms.ChoiceField(label=_("Assigned to"), choices=TaskOwner.choices)
     organisation = forms.ModelChoiceField(label=_("Agency"), queryset=Organisation.objects.none(), required=False)
     due_date = forms.DateField(label=_("Due date"), widget=DateInput, required=False)
@@ -56,14 +57,15 @@ class TaskForm(forms.Form):
         return data
 
 
-class TaskStatusForm(forms.Form):
+class TaskStatusForm(TextFieldsMixin, forms.Form):
     task = forms.IntegerField()
     status = forms.ChoiceField(choices=TaskStatus.choices)
 
 
-class NoteForm(forms.Form):
+class NoteForm(TextFieldsMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput)
-    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=NOTE_MAX_LENGTH)
     evidence = forms.FileField(
         label=_("Evidence file"), required=False,
         help_text=_("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB."),
@@ -71,15 +73,20 @@ class NoteForm(forms.Form):
     )
 
 
-class VisitForm(forms.Form):
+class VisitForm(TextFieldsMixin, forms.Form):
     commune = forms.CharField(label=_("Commune code"), max_length=32)
     date = forms.DateField(label=_("Date"), widget=DateInput)
-    members = forms.CharField(label=_("Members"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    criteria_checked = forms.CharField(label=_("Criteria checked (codes, comma-separated)"), required=False)
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    difficulties = forms.CharField(label=_("Difficulties"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    members = forms.CharField(label=_("Members"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                              max_length=2000)
+    criteria_checked = forms.CharField(label=_("Criteria checked (codes, comma-separated)"), required=False,
+                                       max_length=1000)
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                               max_length=NOTE_MAX_LENGTH)
+    difficulties = forms.CharField(label=_("Difficulties"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                   max_length=NOTE_MAX_LENGTH)
     follow_ups = forms.CharField(
         label=_("Agreed follow-up actions"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        max_length=NOTE_MAX_LENGTH,
         help_text=_("One per line: action | commune or agency | due date (YYYY-MM-DD)"),
     )
 
@@ -107,14 +114,14 @@ class VisitForm(forms.Form):
         return out
 
 
-class YearTargetForm(forms.Form):
+class YearTargetForm(TextFieldsMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     min_criteria = forms.IntegerField(label=_("No commune under (criteria)"), min_value=0, required=False)
     avg_criteria = forms.DecimalField(label=_("Average criteria per commune"), min_value=0, max_digits=5,
                                       decimal_places=2, required=False)
 
 
-class LevelTargetForm(forms.Form):
+class LevelTargetForm(TextFieldsMixin, forms.Form):
     level_code = forms.ChoiceField(label=_("Level"))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     target_count = forms.IntegerField(label=_("Recognised communes (target)"), min_value=0)
@@ -124,7 +131,7 @@ class LevelTargetForm(forms.Form):
         self.fields["level_code"].choices = levels
 
 
-class CommuneTargetForm(forms.Form):
+class CommuneTargetForm(TextFieldsMixin, forms.Form):
     commune = forms.CharField(label=_("Commune code"), max_length=32)
     level_code = forms.ChoiceField(label=_("Level"), required=False)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
@@ -134,7 +141,7 @@ class CommuneTargetForm(forms.Form):
         self.fields["level_code"].choices = [("", "—"), *levels]
 
 
-class HelpingForm(forms.Form):
+class HelpingForm(TextFieldsMixin, forms.Form):
     commune = forms.CharField(label=_("Commune code"), max_length=32)
     organisation = forms.ModelChoiceField(label=_("Helping agency"), queryset=Organisation.objects.none())
     remove = forms.BooleanField(label=_("Remove"), required=False)
@@ -144,11 +151,11 @@ class HelpingForm(forms.Form):
         self.fields["organisation"].queryset = agencies()
 
 
-class SupportMemberForm(forms.Form):
+class SupportMemberForm(TextFieldsMixin, forms.Form):
     commune = forms.CharField(label=_("Commune code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=200)
     role = forms.CharField(label=_("Role in the team"), max_length=200, required=False)
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(TextFieldsMixin, forms.Form):
     budget = forms.DecimalField(label=_("Budget (billion VND)"), min_value=0, max_digits=12, decimal_places=3)

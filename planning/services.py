@@ -34,7 +34,8 @@ from units.models import Unit
 
 
 @transaction.atomic
-def set_phase_targets(phase: Phase, targets: dict[tuple[str, int], int], *, user=None, note: str = "") -> int:
+def set_phase_targets(phase: Phase, targets: dict[tuple[str, int], int], *, user=None, note: str = "",
+                      ip_address: str | None = None) -> int:
     """Create or change the target counts {(level_code, year): count}; returns rows changed."""
     existing = {(t.level_code, t.year): t for t in phase.targets.select_for_update()}
     changed = 0
@@ -57,7 +58,7 @@ def set_phase_targets(phase: Phase, targets: dict[tuple[str, int], int], *, user
     if changed:
         audit.record(
             action="plan.targets", object_type="phase", object_id=phase.code, user=user,
-            before=before or None, after=after, reason=note,
+            before=before or None, after=after, reason=note, ip_address=ip_address,
         )
     return changed
 
@@ -101,7 +102,8 @@ def _item_snapshot(item: RoadmapItem) -> dict:
 
 
 @transaction.atomic
-def create_items(specs: list[ItemSpec], *, user=None, reason: str = "") -> list[RoadmapItem]:
+def create_items(specs: list[ItemSpec], *, user=None, reason: str = "",
+                 ip_address: str | None = None) -> list[RoadmapItem]:
     """Create roadmap items (accepting or merging proposals): one audit record per item, a
     constant number of queries for any number of items."""
     now = timezone.now()
@@ -132,7 +134,7 @@ def create_items(specs: list[ItemSpec], *, user=None, reason: str = "") -> list[
         [
             dict(action="plan.item.create", object_type="roadmap_item", object_id=item.pk, user=user,
                  unit=spec.unit, after={**_item_snapshot(item), "indicators": sorted(spec.indicators)},
-                 reason=reason)
+                 reason=reason, ip_address=ip_address)
             for item, spec in zip(items, specs, strict=True)
         ],
         at=now,
@@ -141,7 +143,7 @@ def create_items(specs: list[ItemSpec], *, user=None, reason: str = "") -> list[
 
 
 @transaction.atomic
-def update_item(item: RoadmapItem, *, user=None, **changes) -> RoadmapItem:
+def update_item(item: RoadmapItem, *, user=None, ip_address: str | None = None, **changes) -> RoadmapItem:
     """Change the title, target date, cost, funding source or helping agency of an item."""
     allowed = {"title", "target_date", "estimated_cost", "funding_source", "helping_agency"}
     unknown = set(changes) - allowed
@@ -156,12 +158,13 @@ def update_item(item: RoadmapItem, *, user=None, **changes) -> RoadmapItem:
     if after != before:
         item.save(update_fields=sorted(changes))
         audit.record(action="plan.item.update", object_type="roadmap_item", object_id=item.pk, user=user,
-                     unit=item.unit, before=before, after=after)
+                     unit=item.unit, before=before, after=after, ip_address=ip_address)
     return item
 
 
 @transaction.atomic
-def set_item_status(item: RoadmapItem, status: str, *, met: bool = False, user=None, reason: str = "") -> RoadmapItem:
+def set_item_status(item: RoadmapItem, status: str, *, met: bool = False, user=None, reason: str = "",
+                    ip_address: str | None = None) -> RoadmapItem:
     """Move an item to a status. Closing it as done needs its indicators met now (`met`, from
     planning.queries.annotate_items); cancelling needs a reason."""
     _check_item_fields(title="x", estimated_cost=0, funding_source=FundingSource.NTM, status=status)
@@ -177,7 +180,8 @@ def set_item_status(item: RoadmapItem, status: str, *, met: bool = False, user=N
     item.closed_at = timezone.now() if status in (ItemStatus.DONE, ItemStatus.CANCELLED) else None
     item.save(update_fields=["status", "closed_at"])
     audit.record(action="plan.item.status", object_type="roadmap_item", object_id=item.pk, user=user,
-                 unit=item.unit, before={"status": before}, after={"status": status}, reason=reason)
+                 unit=item.unit, before={"status": before}, after={"status": status}, reason=reason,
+                 ip_address=ip_address)
     return item
 
 
@@ -185,7 +189,7 @@ def set_item_status(item: RoadmapItem, status: str, *, met: bool = False, user=N
 def add_task(
     *, unit: Unit, title: str, owner: str = TaskOwner.COMMUNE, organisation: Organisation | None = None,
     due_date: datetime.date | None = None, item: RoadmapItem | None = None, visit: FieldVisit | None = None,
-    user=None,
+    user=None, ip_address: str | None = None,
 ) -> Task:
     if not title.strip():
         raise ValueError("a task needs a title")
@@ -201,12 +205,13 @@ def add_task(
     audit.record(action="plan.task.create", object_type="plan_task", object_id=task.pk, user=user, unit=unit,
                  after={"title": task.title, "owner": owner, "organisation": task.organisation_id,
                         "due_date": due_date.isoformat() if due_date else None,
-                        "item": item.pk if item else None, "visit": visit.pk if visit else None})
+                        "item": item.pk if item else None, "visit": visit.pk if visit else None},
+                 ip_address=ip_address)
     return task
 
 
 @transaction.atomic
-def set_task_status(task: Task, status: str, *, user=None) -> Task:
+def set_task_status(task: Task, status: str, *, user=None, ip_address: str | None = None) -> Task:
     if status not in TaskStatus.values:
         raise ValueError(f"unknown status {status!r}")
     task = Task.objects.select_for_update().get(pk=task.pk)
@@ -215,12 +220,13 @@ def set_task_status(task: Task, status: str, *, user=None) -> Task:
         task.status = status
         task.save(update_fields=["status"])
         audit.record(action="plan.task.status", object_type="plan_task", object_id=task.pk, user=user,
-                     unit=task.unit, before={"status": before}, after={"status": status})
+                     unit=task.unit, before={"status": before}, after={"status": status}, ip_address=ip_address)
     return task
 
 
 @transaction.atomic
-def add_progress_note(item: RoadmapItem, *, date: datetime.date, text: str, evidence=None, user=None) -> ProgressNote:
+def add_progress_note(item: RoadmapItem, *, date: datetime.date, text: str, evidence=None, user=None,
+                      ip_address: str | None = None) -> ProgressNote:
     """A dated progress note, with an optional evidence file (pdf, jpg, png, docx, xlsx; 10 MB)."""
     if not text.strip():
         raise ValueError("a progress note needs a text")
@@ -232,7 +238,7 @@ def add_progress_note(item: RoadmapItem, *, date: datetime.date, text: str, evid
     note.save()
     audit.record(action="plan.item.note", object_type="roadmap_item", object_id=item.pk, user=user,
                  unit=item.unit, after={"date": date.isoformat(), "text": note.text,
-                                        "evidence": note.evidence.name or None})
+                                        "evidence": note.evidence.name or None}, ip_address=ip_address)
     return note
 
 
@@ -241,7 +247,7 @@ def add_progress_note(item: RoadmapItem, *, date: datetime.date, text: str, evid
 
 @transaction.atomic
 def set_year_targets(phase: Phase, targets: dict[int, tuple[int | None, Decimal | None]], *, user=None,
-                     note: str = "") -> int:
+                     note: str = "", ip_address: str | None = None) -> int:
     """{year: (no commune under this many criteria, average criteria per commune)}."""
     existing = {t.year: t for t in phase.year_targets.select_for_update()}
     before, after = {}, {}
@@ -261,12 +267,13 @@ def set_year_targets(phase: Phase, targets: dict[int, tuple[int | None, Decimal 
         after[str(year)] = [floor, str(average) if average is not None else None]
     if after:
         audit.record(action="plan.year_targets", object_type="phase", object_id=phase.code, user=user,
-                     before=before or None, after=after, reason=note)
+                     before=before or None, after=after, reason=note, ip_address=ip_address)
     return len(after)
 
 
 @transaction.atomic
-def set_commune_target(unit: Unit, level_code: str | None, year: int | None, *, user=None, note: str = ""):
+def set_commune_target(unit: Unit, level_code: str | None, year: int | None, *, user=None, note: str = "",
+                       ip_address: str | None = None):
     """Set (or with no level, remove) the level and year a commune plans to reach."""
     row = CommuneTarget.objects.select_for_update().filter(unit=unit).first()
     before = {"level": row.level_code, "year": row.year} if row else None
@@ -275,7 +282,7 @@ def set_commune_target(unit: Unit, level_code: str | None, year: int | None, *, 
             return None
         row.delete()
         audit.record(action="plan.commune_target", object_type="unit", object_id=unit.ref, user=user, unit=unit,
-                     before=before, after=None, reason=note)
+                     before=before, after=None, reason=note, ip_address=ip_address)
         return None
     if year is None:
         raise ValueError("a commune target needs a year")
@@ -287,13 +294,13 @@ def set_commune_target(unit: Unit, level_code: str | None, year: int | None, *, 
     else:
         return row
     audit.record(action="plan.commune_target", object_type="unit", object_id=unit.ref, user=user, unit=unit,
-                 before=before, after={"level": level_code, "year": year}, reason=note)
+                 before=before, after={"level": level_code, "year": year}, reason=note, ip_address=ip_address)
     return row
 
 
 @transaction.atomic
 def set_helping_agency(organisation: Organisation, unit: Unit, *, helping: bool = True, user=None,
-                       note: str = "") -> bool:
+                       note: str = "", ip_address: str | None = None) -> bool:
     """Assign (or remove) an agency helping a commune; True when something changed."""
     row = HelpingAssignment.objects.filter(organisation=organisation, unit=unit).first()
     if helping == (row is not None):
@@ -304,24 +311,27 @@ def set_helping_agency(organisation: Organisation, unit: Unit, *, helping: bool 
         row.delete()
     audit.record(action="plan.helping", object_type="unit", object_id=unit.ref, user=user, unit=unit,
                  before={"agency": organisation.code} if not helping else None,
-                 after={"agency": organisation.code} if helping else None, reason=note)
+                 after={"agency": organisation.code} if helping else None, reason=note, ip_address=ip_address)
     return True
 
 
 @transaction.atomic
-def add_support_member(unit: Unit, *, name: str = "", role: str = "", member=None, user=None) -> SupportTeamMember:
+def add_support_member(unit: Unit, *, name: str = "", role: str = "", member=None, user=None,
+                       ip_address: str | None = None) -> SupportTeamMember:
     if member is None and not name.strip():
         raise ValueError("a support team member is a user or a name")
     row = SupportTeamMember.objects.create(unit=unit, user=member, name=name.strip(), role=role.strip())
     audit.record(action="plan.support_team.add", object_type="support_member", object_id=row.pk, user=user,
-                 unit=unit, after={"name": row.name, "user": member.pk if member else None, "role": row.role})
+                 unit=unit, after={"name": row.name, "user": member.pk if member else None, "role": row.role},
+                 ip_address=ip_address)
     return row
 
 
 @transaction.atomic
-def remove_support_member(row: SupportTeamMember, *, user=None) -> None:
+def remove_support_member(row: SupportTeamMember, *, user=None, ip_address: str | None = None) -> None:
     audit.record(action="plan.support_team.remove", object_type="support_member", object_id=row.pk,
-                 user=user, unit=row.unit, before={"name": row.name, "user": row.user_id, "role": row.role})
+                 user=user, unit=row.unit, before={"name": row.name, "user": row.user_id, "role": row.role},
+                 ip_address=ip_address)
     row.delete()
 
 
@@ -336,7 +346,7 @@ class FollowUp:
 def record_field_visit(
     organisation: Organisation, unit: Unit, *, date: datetime.date, members: str = "",
     criteria_checked: list[str] | None = None, findings: str = "", difficulties: str = "",
-    follow_ups: list[FollowUp] = (), illustrative: bool = False, user=None,
+    follow_ups: list[FollowUp] = (), illustrative: bool = False, user=None, ip_address: str | None = None,
 ) -> FieldVisit:
     """An agency's visit to a commune; each agreed follow-up becomes a tracked task."""
     visit = FieldVisit.objects.create(
@@ -347,10 +357,12 @@ def record_field_visit(
     )
     audit.record(action="plan.visit.create", object_type="field_visit", object_id=visit.pk, user=user, unit=unit,
                  after={"agency": organisation.code, "date": date.isoformat(),
-                        "criteria": visit.criteria_checked, "follow_ups": len(follow_ups)})
+                        "criteria": visit.criteria_checked, "follow_ups": len(follow_ups)},
+                 ip_address=ip_address)
     for follow in follow_ups:
         add_task(unit=unit, title=follow.title, owner=follow.owner, due_date=follow.due_date,
-                 organisation=organisation if follow.owner == TaskOwner.AGENCY else None, visit=visit, user=user)
+                 organisation=organisation if follow.owner == TaskOwner.AGENCY else None, visit=visit, user=user,
+                 ip_address=ip_address)
     return visit
 
 

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import commune_for_user, visible_units
+from config.text import attachment_response, request_ip
 from planning import exports, forms, queries, services
 from planning.models import ACTIVE_STATUSES, ItemStatus
 from planning.permissions import (
@@ -91,7 +92,7 @@ def item_create(request, ref):
         indicators={p.code: (p.indicator.criterion, p.value, p.threshold) for p in chosen},
         title=data["title"], target_date=data["target_date"], estimated_cost=data["estimated_cost"],
         funding_source=data["funding_source"], helping_agency=data["helping_agency"],
-    )], user=request.user)
+    )], user=request.user, ip_address=request_ip(request))
     messages.success(request, _("The roadmap item was created."))
     return redirect("planning:commune", unit.ref)
 
@@ -131,14 +132,16 @@ def item_action(request, pk, action):
         require(form.is_valid())
         task = get_object_or_404(item.tasks.all(), pk=form.cleaned_data["task"])
         require(can_manage_task(request.user, task, set_code))
-        services.set_task_status(task, form.cleaned_data["status"], user=request.user)
+        services.set_task_status(task, form.cleaned_data["status"], user=request.user,
+                                 ip_address=request_ip(request))
         return redirect("planning:item", item.pk)
     require(can_manage_item(request.user, item, set_code))
     try:
         if action == "edit":
             form = forms.ItemForm(request.POST)
             if form.is_valid():
-                services.update_item(item, user=request.user, **form.cleaned_data)
+                services.update_item(item, user=request.user, ip_address=request_ip(request),
+                                     **form.cleaned_data)
         elif action == "status":
             form = forms.StatusForm(request.POST)
             status = form.data.get("status")
@@ -151,15 +154,18 @@ def item_action(request, pk, action):
                 return redirect("planning:item", item.pk)
             if form.is_valid():
                 services.set_item_status(item, form.cleaned_data["status"], met=item.met,
-                                         reason=form.cleaned_data["reason"], user=request.user)
+                                         reason=form.cleaned_data["reason"], user=request.user,
+                                         ip_address=request_ip(request))
         elif action == "task":
             form = forms.TaskForm(request.POST)
             if form.is_valid():
-                services.add_task(unit=item.unit, item=item, user=request.user, **form.cleaned_data)
+                services.add_task(unit=item.unit, item=item, user=request.user,
+                                  ip_address=request_ip(request), **form.cleaned_data)
         elif action == "note":
             form = forms.NoteForm(request.POST, request.FILES)
             if form.is_valid():
-                services.add_progress_note(item, user=request.user, **form.cleaned_data)
+                services.add_progress_note(item, user=request.user, ip_address=request_ip(request),
+                                           **form.cleaned_data)
         else:
             return HttpResponse(status=404)
     except (ValueError, ValidationError) as exc:
@@ -174,14 +180,12 @@ def item_action(request, pk, action):
 
 @login_required
 def commune_export(request, ref, fmt):
+    writers = {"xlsx": (exports.roadmap_xlsx, exports.XLSX), "docx": (exports.roadmap_docx, exports.DOCX)}
+    if fmt not in writers:
+        raise Http404
     unit = commune_for_user(request.user, ref)
     ctx = queries.current_context()
     items = queries.annotate_items(list(queries.items_queryset().filter(unit=unit)), ctx)
-    if fmt == "xlsx":
-        content, mime = exports.roadmap_xlsx(unit, items, ctx), exports.XLSX
-    else:
-        content, mime = exports.roadmap_docx(unit, items, ctx), exports.DOCX
-    response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="lo-trinh-{unit.ref}.{fmt}"'
-    return response
+    write, mime = writers[fmt]
+    return attachment_response(write(unit, items, ctx), f"lo-trinh-{unit.ref}.{fmt}", mime)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_manage_reference, can_view_province, commune_for_user, visible_units
 from accounts.models import Organisation, OrganisationKind
+from config.text import request_ip
 from planning import forms, optimiser, queries, services
 from planning.models import Phase
 from planning.permissions import (
@@ -72,6 +73,7 @@ def visit_create(request, code):
             criteria_checked=data["criteria_checked"], findings=data["findings"],
             difficulties=data["difficulties"],
             follow_ups=[services.FollowUp(t, o, d) for t, o, d in data["follow_ups"]], user=request.user,
+            ip_address=request_ip(request),
         )
         messages.success(request, _("The field visit was recorded."))
         return redirect("planning:agency", organisation.code)
@@ -115,19 +117,22 @@ def targets_edit(request):
     commune_form = forms.CommuneTargetForm(request.POST if kind == "commune" else None, prefix="c", levels=levels)
     if kind == "year" and year_form.is_valid():
         d = year_form.cleaned_data
-        services.set_year_targets(phase, {d["year"]: (d["min_criteria"], d["avg_criteria"])}, user=request.user)
+        services.set_year_targets(phase, {d["year"]: (d["min_criteria"], d["avg_criteria"])}, user=request.user,
+                                  ip_address=request_ip(request))
         messages.success(request, _("Saved."))
         return redirect("planning:targets_edit")
     if kind == "level" and level_form.is_valid():
         d = level_form.cleaned_data
-        services.set_phase_targets(phase, {(d["level_code"], d["year"]): d["target_count"]}, user=request.user)
+        services.set_phase_targets(phase, {(d["level_code"], d["year"]): d["target_count"]}, user=request.user,
+                                   ip_address=request_ip(request))
         messages.success(request, _("Saved."))
         return redirect("planning:targets_edit")
     if kind == "commune" and commune_form.is_valid():
         d = commune_form.cleaned_data
         unit = commune_for_user(request.user, d["commune"])
         try:
-            services.set_commune_target(unit, d["level_code"] or None, d["year"], user=request.user)
+            services.set_commune_target(unit, d["level_code"] or None, d["year"], user=request.user,
+                                        ip_address=request_ip(request))
         except ValueError:
             messages.error(request, _("A commune target needs a level and a year."))
         else:
@@ -152,13 +157,15 @@ def helping(request):
     if kind == "help" and help_form.is_valid():
         d = help_form.cleaned_data
         unit = commune_for_user(request.user, d["commune"])
-        services.set_helping_agency(d["organisation"], unit, helping=not d["remove"], user=request.user)
+        services.set_helping_agency(d["organisation"], unit, helping=not d["remove"], user=request.user,
+                                    ip_address=request_ip(request))
         messages.success(request, _("Saved."))
         return redirect("planning:helping")
     if kind == "member" and member_form.is_valid():
         d = member_form.cleaned_data
         unit = commune_for_user(request.user, d["commune"])
-        services.add_support_member(unit, name=d["name"], role=d["role"], user=request.user)
+        services.add_support_member(unit, name=d["name"], role=d["role"], user=request.user,
+                                    ip_address=request_ip(request))
         messages.success(request, _("Saved."))
         return redirect("planning:helping")
     from planning.models import HelpingAssignment, SupportTeamMember

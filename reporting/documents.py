@@ -4,6 +4,8 @@ report, as Word (.docx, layout of Nghị định 30/2020/NĐ-CP) and as Excel (t
 Every figure comes from dashboard.queries.province_dashboard for the assessment period that
 contains the reporting period, so the documents show what the dashboard shows for it. The text
 of the documents is Vietnamese, written directly (official documents are not translated).
+Every text is written through config.text (stored control characters dropped; workbook text is
+never a formula).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils import timezone
 from accounts.models import AgencyAssignment, Organisation
 from assessments.models import Period
 from assessments.queries import recognition_counts_for
+from config.text import append_row, clean_text
 from dashboard.queries import Dashboard, province_dashboard
 from reporting.models import ReportingPeriod, Section, State, Submission
 from reporting.queries import completeness
@@ -248,7 +251,7 @@ def _run(paragraph, text: str, *, bold=False, italic=False, size=14):
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(clean_text(text))
     run.font.name = FONT
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     run.font.size = Pt(size)
@@ -465,13 +468,13 @@ def _sheet(workbook, title: str, caption: str, headers: list[str], rows: list[li
     from openpyxl.styles import Font
 
     sheet = workbook.create_sheet(title)
-    sheet.append([caption + (f" {DEMO_MARK}" if demo else "")])
+    append_row(sheet, [caption + (f" {DEMO_MARK}" if demo else "")])
     sheet["A1"].font = Font(name=FONT, bold=True, size=13)
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[2]:
         cell.font = Font(name=FONT, bold=True)
     for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        append_row(sheet, [float(v) if isinstance(v, Decimal) else v for v in row])
     sheet.column_dimensions["A"].width = 48
     return sheet
 

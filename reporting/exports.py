@@ -1,4 +1,5 @@
-"""Excel exports of completeness and timeliness (per period, per reporter)."""
+"""Excel exports of completeness and timeliness (per period, per reporter). Every row goes through
+config.text.append_row (control characters dropped, text never written as a formula)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.text import append_row
 from reporting.queries import Completeness, ReporterTotals
 
 
@@ -39,21 +41,21 @@ def period_xlsx(c: Completeness) -> bytes:
     submissions of reporters not expected in the period (not counted)."""
     workbook, sheet = _workbook()
     sheet.title = _("Summary")[:31]
-    sheet.append([str(c.period.schedule), str(c.period.label)])
-    sheet.append([_("Due date"), c.period.due_date])
-    sheet.append([_("Situation on"), c.today])
-    sheet.append([])
-    sheet.append([_("Expected"), _("Submitted"), _("On time"), _("Late"), _("Missing"),
+    append_row(sheet, [str(c.period.schedule), str(c.period.label)])
+    append_row(sheet, [_("Due date"), c.period.due_date])
+    append_row(sheet, [_("Situation on"), c.today])
+    append_row(sheet, [])
+    append_row(sheet, [_("Expected"), _("Submitted"), _("On time"), _("Late"), _("Missing"),
                   _("Submitted (%)"), _("On time (%)")])
     _bold_row(sheet, 5)
-    sheet.append([c.expected, c.submitted, c.on_time, c.late, c.missing, _pct(c.submitted_rate),
+    append_row(sheet, [c.expected, c.submitted, c.on_time, c.late, c.missing, _pct(c.submitted_rate),
                   _pct(c.on_time_rate)])
     rows = workbook.create_sheet(_("Reporters")[:31])
-    rows.append([_("Reporter"), _("State"), _("Submitted at"), _("On time"), _("Overdue today")])
+    append_row(rows, [_("Reporter"), _("State"), _("Submitted at"), _("On time"), _("Overdue today")])
     _bold_row(rows, 1)
     for r in c.rows:
         submitted_at = r.submission.submitted_at if r.submitted else None
-        rows.append([
+        append_row(rows, [
             r.reporter.name, r.state_label,
             timezone.localtime(submitted_at).replace(tzinfo=None) if submitted_at else None,
             None if r.on_time is None else (_("yes") if r.on_time else _("no")),
@@ -62,9 +64,9 @@ def period_xlsx(c: Completeness) -> bytes:
     rows.column_dimensions["A"].width = 40
     if c.unexpected:
         extra = workbook.create_sheet(_("Not expected")[:31])
-        extra.append([_("Reporter"), _("State"), _("Submitted at")])
+        append_row(extra, [_("Reporter"), _("State"), _("Submitted at")])
         for s in c.unexpected:
-            extra.append([s.reporter_name, str(s.get_state_display()),
+            append_row(extra, [s.reporter_name, str(s.get_state_display()),
                           timezone.localtime(s.submitted_at).replace(tzinfo=None) if s.submitted_at else None])
     return _bytes(workbook)
 
@@ -72,12 +74,12 @@ def period_xlsx(c: Completeness) -> bytes:
 def reporters_xlsx(schedule, totals: list[ReporterTotals]) -> bytes:
     workbook, sheet = _workbook()
     sheet.title = _("Reporters")[:31]
-    sheet.append([str(schedule)])
-    sheet.append([_("Reporter"), _("Expected"), _("Submitted"), _("On time"), _("Late"), _("Missing"),
+    append_row(sheet, [str(schedule)])
+    append_row(sheet, [_("Reporter"), _("Expected"), _("Submitted"), _("On time"), _("Late"), _("Missing"),
                   _("Submitted (%)"), _("On time (%)")])
     _bold_row(sheet, 2)
     for t in totals:
-        sheet.append([t.reporter.name, t.expected, t.submitted, t.on_time, t.late, t.missing,
+        append_row(sheet, [t.reporter.name, t.expected, t.submitted, t.on_time, t.late, t.missing,
                       _pct(t.submitted_rate), _pct(t.on_time_rate)])
     sheet.column_dimensions["A"].width = 40
     return _bytes(workbook)

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.text import NOTE_MAX_LENGTH, TextFieldsMixin
 
-class SubmissionForm(forms.Form):
+
+class SubmissionForm(TextFieldsMixin, forms.Form):
     """The narrative sections of a schedule's form; nothing else is read from the request (the
     submission time is the server's)."""
 
@@ -19,6 +21,6 @@ class SubmissionForm(forms.Form):
         return {key: self.cleaned_data.get(key, "") for key in self.fields}
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextFieldsMixin, forms.Form):
     comment = forms.CharField(label=_("Why is it returned?"), widget=forms.Textarea(attrs={"rows": 3}),
-                              max_length=5000)
+                              max_length=NOTE_MAX_LENGTH)

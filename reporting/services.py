@@ -163,9 +163,11 @@ def _event(submission: Submission, user, from_state: str, to_state: str, comment
                                    from_state=from_state, to_state=to_state, comment=comment)
 
 
-def _audit(submission: Submission, action: str, user, before: str, after: dict, reason: str = "") -> None:
+def _audit(submission: Submission, action: str, user, before: str, after: dict, reason: str = "",
+           ip_address: str | None = None) -> None:
     audit.record(action=action, object_type="submission", object_id=submission.pk, user=user,
-                 unit=submission.unit, before={"state": before}, after=after, reason=reason)
+                 unit=submission.unit, before={"state": before}, after=after, reason=reason,
+                 ip_address=ip_address)
 
 
 def _locked_for_reporter(period: ReportingPeriod) -> None:
@@ -185,7 +187,8 @@ def _get_or_new(period: ReportingPeriod, reporter: Reporter, now) -> tuple[Submi
 
 
 @transaction.atomic
-def save_draft(*, user, period: ReportingPeriod, reporter: Reporter, sections: dict) -> Submission:
+def save_draft(*, user, period: ReportingPeriod, reporter: Reporter, sections: dict,
+               ip_address: str | None = None) -> Submission:
     _locked_for_reporter(period)
     now = timezone.now()
     submission, before = _get_or_new(period, reporter, now)
@@ -197,12 +200,13 @@ def save_draft(*, user, period: ReportingPeriod, reporter: Reporter, sections: d
     submission.save()
     if before != State.DRAFT:
         _event(submission, user, before, State.DRAFT, at=now)
-    _audit(submission, "reporting.submission.draft", user, before, {"state": State.DRAFT})
+    _audit(submission, "reporting.submission.draft", user, before, {"state": State.DRAFT}, ip_address=ip_address)
     return submission
 
 
 @transaction.atomic
-def submit(*, user, period: ReportingPeriod, reporter: Reporter, sections: dict | None = None) -> Submission:
+def submit(*, user, period: ReportingPeriod, reporter: Reporter, sections: dict | None = None,
+           ip_address: str | None = None) -> Submission:
     """Submit the report; the server's clock sets the submission time (first submission only)."""
     _locked_for_reporter(period)
     now = timezone.now()
@@ -221,7 +225,7 @@ def submit(*, user, period: ReportingPeriod, reporter: Reporter, sections: dict 
     _event(submission, user, before, State.SUBMITTED, at=now)
     _audit(submission, "reporting.submission.submit", user, before,
            {"state": State.SUBMITTED, "submitted_at": submission.submitted_at.isoformat(),
-            "on_time": is_on_time(submission)})
+            "on_time": is_on_time(submission)}, ip_address=ip_address)
     return submission
 
 
@@ -233,7 +237,7 @@ def is_on_time(submission: Submission) -> bool | None:
 
 
 @transaction.atomic
-def return_submission(*, user, submission: Submission, comment: str) -> Submission:
+def return_submission(*, user, submission: Submission, comment: str, ip_address: str | None = None) -> Submission:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError(_("Say why the report is returned."))
@@ -247,12 +251,12 @@ def return_submission(*, user, submission: Submission, comment: str) -> Submissi
     submission.save()
     _event(submission, user, State.SUBMITTED, State.RETURNED, comment, at=now)
     _audit(submission, "reporting.submission.return", user, State.SUBMITTED, {"state": State.RETURNED},
-           reason=comment)
+           reason=comment, ip_address=ip_address)
     return submission
 
 
 @transaction.atomic
-def accept_submission(*, user, submission: Submission) -> Submission:
+def accept_submission(*, user, submission: Submission, ip_address: str | None = None) -> Submission:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.state != State.SUBMITTED:
         raise TransitionRefused(_("Only a submitted report can be accepted."))
@@ -261,7 +265,8 @@ def accept_submission(*, user, submission: Submission) -> Submission:
     submission.decided_at, submission.decided_by, submission.updated_at = now, user, now
     submission.save()
     _event(submission, user, State.SUBMITTED, State.ACCEPTED, at=now)
-    _audit(submission, "reporting.submission.accept", user, State.SUBMITTED, {"state": State.ACCEPTED})
+    _audit(submission, "reporting.submission.accept", user, State.SUBMITTED, {"state": State.ACCEPTED},
+           ip_address=ip_address)
     return submission
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require
 from accounts.models import Organisation, OrganisationKind
+from config.text import attachment_response, request_ip
 from reporting import documents, exports, services
 from reporting.access import (
     can_read_province_reports,
@@ -27,9 +28,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    """A download named from safe parts only (codes in the name are slugified)."""
+    return attachment_response(content, name, content_type)
 
 
 def _period(pk) -> ReportingPeriod:
@@ -87,10 +87,12 @@ def submission_form(request, period_pk, reporter_key):
         if form.is_valid():
             try:
                 if "submit" in request.POST:
-                    services.submit(user=request.user, period=period, reporter=reporter, sections=form.sections())
+                    services.submit(user=request.user, ip_address=request_ip(request), period=period,
+                                    reporter=reporter, sections=form.sections())
                     messages.success(request, _("The report has been submitted."))
                 else:
-                    services.save_draft(user=request.user, period=period, reporter=reporter,
+                    services.save_draft(user=request.user, ip_address=request_ip(request), period=period,
+                                        reporter=reporter,
                                         sections=form.sections())
                     messages.success(request, _("The draft has been saved."))
             except ValidationError as exc:
@@ -157,10 +159,14 @@ def submission_return(request, pk):
     submission = submission_for_user(request.user, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why the report is returned."))
+        if form.data.get("comment", "").strip():  # too long, or with control characters
+            messages.error(request, " ".join(form.errors["comment"]))
+        else:
+            messages.error(request, _("Say why the report is returned."))
     else:
         try:
-            services.return_submission(user=request.user, submission=submission,
+            services.return_submission(user=request.user, ip_address=request_ip(request),
+                                       submission=submission,
                                        comment=form.cleaned_data["comment"])
             messages.success(request, _("The report has been returned to the reporter."))
         except ValidationError as exc:
@@ -174,7 +180,8 @@ def submission_accept(request, pk):
     require(can_review(request.user))
     submission = submission_for_user(request.user, pk)
     try:
-        services.accept_submission(user=request.user, submission=submission)
+        services.accept_submission(user=request.user, ip_address=request_ip(request),
+                                   submission=submission)
         messages.success(request, _("The report has been accepted."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
