@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from config.text import TextFieldsMixin
 from units.groups import GROUP_NAMES
 from units.models import EthnicArea
 
@@ -12,7 +13,7 @@ def _tristate(value):
     return None if value in (None, "") else value == "1"
 
 
-class GroupForm(forms.Form):
+class GroupForm(TextFieldsMixin, forms.Form):
     """The facts of the QĐ 51/2025 rule for one commune, and the group to confirm."""
 
     agriculture_share = forms.DecimalField(

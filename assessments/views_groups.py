@@ -1,11 +1,11 @@
 """Commune groups of QĐ 51/2025: the province's list, a commune's facts and confirmation, export."""
 
 import datetime
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from accounts.access import can_manage_reference, can_view_province, commune_for
 from assessments import groups as group_services
 from assessments.forms_groups import GroupForm
 from assessments.queries import group_rows, programme_communes, province_on
+from config.text import append_row, attachment_response, request_ip
 from units.groups import GROUP_NAMES, facts_of, propose
 from units.models import CommuneGroup
 
@@ -69,7 +70,7 @@ def group_edit(request, ref):
     form = GroupForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ip = request.META.get("REMOTE_ADDR")
+        ip = request_ip(request)
         try:
             if request.POST.get("action") == "confirm":
                 group_services.confirm_group(
@@ -104,22 +105,17 @@ def group_export(request):
     wb = Workbook()
     ws = wb.active
     ws.title = "Nhom xa"
-    ws.append(["Mã xã", "Tên xã", "Nhóm đã xác nhận", "Từ ngày", "Quyết định", "Đề xuất từ số liệu",
+    append_row(ws, ["Mã xã", "Tên xã", "Nhóm đã xác nhận", "Từ ngày", "Quyết định", "Đề xuất từ số liệu",
                "Tỷ trọng nông nghiệp (%)", "Liền kề, định hướng đô thị", "Định hướng đô thị mới",
                "Khu vực vùng DTTS&MN", "Lý do đề xuất", "Minh họa"])
     yes_no = {True: "có", False: "không", None: ""}
     for r in rows:
-        ws.append([r.unit.code, r.unit.name, GROUP_NAMES.get(r.group, ""),
+        append_row(ws, [r.unit.code, r.unit.name, GROUP_NAMES.get(r.group, ""),
                    r.valid_from.strftime("%d/%m/%Y") if r.valid_from else "", r.decision,
                    GROUP_NAMES.get(r.proposal.group, ""),
                    float(r.facts.agriculture_share) if r.facts.agriculture_share is not None else None,
                    yes_no[r.facts.near_urban], yes_no[r.facts.new_urban], r.facts.ethnic_area,
                    r.proposal.sentence, "có" if r.illustrative else ""])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="nhom-xa-{today:%Y%m%d}.xlsx"'
-    wb.save(response)
-    return response
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return attachment_response(buffer.getvalue(), f"nhom-xa-{today:%Y%m%d}.xlsx")

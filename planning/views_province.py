@@ -204,8 +204,10 @@ def invest(request):
 @login_required
 def transfers(request):
     """Dissolved communes still holding open work, and the move to a successor (reviewed)."""
+    from django.core.exceptions import ValidationError
     from django.utils import timezone
 
+    from config.text import reject_control_characters, request_ip
     from planning import transfer
 
     require(can_manage_reference(request.user))
@@ -213,9 +215,15 @@ def transfers(request):
         old = get_object_or_404(Unit, pk=request.POST.get("unit"))
         new = get_object_or_404(Unit, pk=request.POST.get("successor") or 0)
         try:
-            outcome = transfer.transfer_open_work(old, new, user=request.user,
-                                                  ip_address=request.META.get("REMOTE_ADDR"),
-                                                  reason=request.POST.get("reason", "")[:1000])
+            reason = request.POST.get("reason", "")
+            if len(reason) > 1000:
+                raise transfer.TransferRejected(_("The reason is limited to 1,000 characters."))
+            try:
+                reject_control_characters(reason)
+            except ValidationError as exc:
+                raise transfer.TransferRejected(" ".join(exc.messages)) from None
+            outcome = transfer.transfer_open_work(old, new, user=request.user, ip_address=request_ip(request),
+                                                  reason=reason)
         except transfer.TransferRejected as exc:
             messages.error(request, str(exc))
         else:

@@ -60,3 +60,13 @@ def test_only_a_successor_in_the_lineage_can_receive_the_work(outsider):
 def test_only_province_administrators_open_the_transfer_page(client, outsider):
     client.force_login(outsider)
     assert client.get("/ke-hoach/chuyen-giao/").status_code == 403
+
+
+def test_a_reason_with_control_characters_moves_nothing(client, officer):
+    _old_province, old = make_province(1)
+    _new_province, new = make_new_province(1, predecessors={0: old})
+    _items(old[0], 2)
+    client.force_login(officer)
+    client.post("/ke-hoach/chuyen-giao/", {"unit": old[0].pk, "successor": new[0].pk, "reason": "rà\x0bsoát"})
+    assert RoadmapItem.objects.filter(unit=old[0]).count() == 2
+    assert not AuditRecord.objects.filter(action="plan.items.transfer").exists()
