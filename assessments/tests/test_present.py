@@ -257,3 +257,22 @@ def test_the_group_page_counts_groups_and_an_administrator_confirms_one(admin_cl
     # Other users may not confirm groups.
     client.force_login(outsider)
     assert client.post(f"/xa/{unit.ref}/nhom-xa/", {"action": "confirm"}).status_code == 403
+
+
+def test_the_monthly_report_links_to_the_entry_of_the_matching_period(criteria_sets):
+    from reporting.models import ReportSchedule
+    from reporting.reporters import Reporter
+    from reporting.services import ensure_default_schedules, generate_periods
+    from reporting.views import _entry_url
+
+    _old, old = make_province(1)
+    _province, communes = make_new_province(1, predecessors={0: old})
+    make_period(2025)
+    make_period_2026()
+    ensure_default_schedules(until=datetime.date(2026, 12, 31))
+    schedule = ReportSchedule.objects.get(code="ntm-thang-xa")
+    generate_periods(schedule, datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))
+    november = schedule.periods.get(start=datetime.date(2026, 11, 1))
+    assert _entry_url(Reporter(unit=communes[0]), november) == f"/xa/{communes[0].ref}/nhap/2026/"
+    # A commune dissolved on 30/06/2025 has nothing to enter for 2026.
+    assert _entry_url(Reporter(unit=old[0]), november) is None
