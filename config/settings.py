@@ -147,6 +147,8 @@ NTM_CLIENT_IP_HEADER = os.environ.get("NTM_CLIENT_IP_HEADER", "")
 
 # Two-factor authentication (TOTP, optional, for administrators): the name authenticator apps show.
 OTP_TOTP_ISSUER = os.environ.get("NTM_OTP_ISSUER", "NTM monitor")
+# The Django admin never shows a device's secret key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
