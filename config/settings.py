@@ -1,6 +1,13 @@
 """Settings for the NTM monitor, read from environment variables.
 
-Defaults give the embedded mode: SQLite under ./data, DEBUG on, no other service needed.
+Defaults give the embedded mode: SQLite under ./data, no other service needed, DEBUG off.
+
+Three modes, by DJANGO_DEBUG:
+- unset: the embedded mode (`make run` on a laptop or a province intranet): DEBUG off, a secret
+  key generated once into the data folder, plain HTTP allowed (no HTTPS redirect, no secure-only
+  cookies, no HSTS; each can still be turned on with its variable);
+- 1: development: DEBUG on (technical error pages), otherwise like the embedded mode;
+- 0: production: DJANGO_SECRET_KEY required, HTTPS enforced (what `check --deploy` asks).
 """
 
 import importlib.util
@@ -16,8 +23,10 @@ from config.env import env_bool, env_int, env_list, secret_key
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("NTM_DATA_DIR", BASE_DIR / "data"))
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = secret_key(DATA_DIR, DEBUG)
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# Production is declared with DJANGO_DEBUG=0 (see the module docstring).
+PRODUCTION = "DJANGO_DEBUG" in os.environ and not DEBUG
+SECRET_KEY = secret_key(DATA_DIR, generate=not PRODUCTION)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -173,11 +182,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     if not SECURE_HSTS_PRELOAD:
@@ -196,11 +205,19 @@ NTM_DEMO = env_bool("NTM_DEMO", True)
 # Folder of criteria set files.
 NTM_CRITERIA_DIR = BASE_DIR / "criteria" / "sets"
 
+# Errors go to the console (the service's log): Django's request logger writes one line per
+# refused or failed request with its path ("Internal Server Error: /xa/...") and, for a 500, the
+# traceback; never the request's body, cookies or settings.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # --- Reporting cycle (reporting app) --------------------------------------------------------------
