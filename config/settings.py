@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.security.PermissionsPolicyMiddleware",
+    "accounts.security.PrivateCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -143,15 +144,20 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ntm"}}
 
-# Failed logins: this many failures for one username (any case) or from one client address
-# within the window lock that username or address for NTM_LOGIN_LOCK_SECONDS.
+# Failed passwords (the login's, and the current password on the password-change page): after
+# this many failures for one username (any case) or from one client address, each further
+# failure makes it wait 2, 4, 8, ... seconds before the next attempt is checked, at most
+# NTM_LOGIN_LOCK_SECONDS. Counters are forgotten NTM_LOGIN_WINDOW_SECONDS after the last failure.
 NTM_LOGIN_MAX_FAILURES_ACCOUNT = env_int("NTM_LOGIN_MAX_FAILURES_ACCOUNT", 5)
 NTM_LOGIN_MAX_FAILURES_ADDRESS = env_int("NTM_LOGIN_MAX_FAILURES_ADDRESS", 20)
 NTM_LOGIN_WINDOW_SECONDS = env_int("NTM_LOGIN_WINDOW_SECONDS", 15 * 60)
 NTM_LOGIN_LOCK_SECONDS = env_int("NTM_LOGIN_LOCK_SECONDS", 15 * 60)
-# Behind a reverse proxy every request comes from the proxy's address: name the header the proxy
-# sets to the client address (e.g. X-Real-IP) so the per-address throttle counts clients, not the
-# proxy. Empty: REMOTE_ADDR. Only set it when the proxy overwrites that header on every request.
+# Behind reverse proxies every request comes from the last proxy's address. Set
+# NTM_TRUSTED_PROXY_COUNT to the number of proxies in front of the application (0: none, the
+# client address is REMOTE_ADDR and every forwarding header is ignored); the client address is
+# then read from the right of NTM_CLIENT_IP_HEADER (default X-Forwarded-For; X-Real-IP with a
+# count of 1). Only count proxies that overwrite or append to that header on every request.
+NTM_TRUSTED_PROXY_COUNT = env_int("NTM_TRUSTED_PROXY_COUNT", 0)
 NTM_CLIENT_IP_HEADER = os.environ.get("NTM_CLIENT_IP_HEADER", "")
 
 # Two-factor authentication (TOTP, optional, for administrators): the name authenticator apps show.
