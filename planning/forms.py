@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind
+from planning.evidence import validate_evidence_content
 from planning.models import EVIDENCE_EXTENSIONS, FundingSource, ItemStatus, TaskOwner, TaskStatus
 
 
@@ -65,7 +66,7 @@ class NoteForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput)
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(
-        label=_("Evidence file"), required=False,
+        label=_("Evidence file"), required=False, validators=[validate_evidence_content],
         help_text=_("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join("." + e for e in EVIDENCE_EXTENSIONS)}),
     )
