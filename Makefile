@@ -17,8 +17,9 @@ setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
 
+# DEBUG stays off unless DJANGO_DEBUG=1; --insecure lets runserver serve the static files anyway.
 run: setup
-	$(PY) manage.py runserver $(HOST)
+	$(PY) manage.py runserver --insecure $(HOST)
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -18,7 +18,14 @@ from django_otp import devices_for_user
 from django_otp import verify_token as otp_verify_token
 
 from accounts import services
-from accounts.security import clear_failures, client_ip, is_locked, locked_message, register_failure
+from accounts.security import (
+    clear_failures,
+    client_ip,
+    locked_message,
+    register_failure,
+    retry_after,
+    wait_text,
+)
 
 
 def verified_device(user, token: str):
@@ -60,21 +67,21 @@ class LoginForm(AuthenticationForm):
         if username is None or not password:
             return self.cleaned_data
         ip = client_ip(self.request)
-        if is_locked(username, ip):
-            raise ValidationError(locked_message(), code="locked")
+        if wait := retry_after(username, ip):
+            raise ValidationError(locked_message(wait), code="locked")
         # The backend counts a wrong password (accounts.security.ThrottledModelBackend).
         self.user_cache = authenticate(self.request, username=username, password=password)
         if self.user_cache is None:
-            if is_locked(username, ip):
-                raise ValidationError(locked_message(), code="locked")
+            if wait := retry_after(username, ip):
+                raise ValidationError(locked_message(wait), code="locked")
             raise self.get_invalid_login_error()
         self.confirm_login_allowed(self.user_cache)
         if any(devices_for_user(self.user_cache, confirmed=True)):
             device = verified_device(self.user_cache, self.cleaned_data.get("otp_token", ""))
             if device is None:
                 self.user_cache = None
-                if register_failure(username, ip):
-                    raise ValidationError(locked_message(), code="locked")
+                if wait := register_failure(username, ip):
+                    raise ValidationError(locked_message(wait), code="locked")
                 raise self.get_invalid_login_error()
             # django_otp marks the session verified when the user logs in (user_logged_in).
             self.user_cache.otp_device = device
@@ -87,6 +94,32 @@ class LoginView(auth_views.LoginView):
 
 
 class OwnPasswordChangeForm(PasswordChangeForm):
+    """The current password is throttled like the login (accounts.security), with the same
+    counters: a wrong one counts against the account and the address, and during a delay even
+    the right one is refused unchecked."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        ip = client_ip(self.request)
+        if wait := retry_after(self.user.get_username(), ip):
+            raise ValidationError(self.locked_message(wait), code="locked")
+        try:
+            return super().clean_old_password()
+        except ValidationError:
+            wait = register_failure(self.user.get_username(), ip, user=self.user,
+                                    action="user.password_change_locked")
+            if wait:
+                raise ValidationError(self.locked_message(wait), code="locked") from None
+            raise
+
+    @staticmethod
+    def locked_message(seconds: int) -> str:
+        return _("Too many wrong current passwords. Please try again in %(wait)s.") % {
+            "wait": wait_text(seconds)}
+
     def save(self, commit=True):  # the view saves through accounts.services.set_password
         raise NotImplementedError
 
@@ -94,7 +127,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @login_required
 def password_change(request):
-    form = OwnPasswordChangeForm(request.user, request.POST or None)
+    form = OwnPasswordChangeForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_password(
@@ -105,6 +138,7 @@ def password_change(request):
             form.add_error("new_password2", exc)
         else:
             update_session_auth_hash(request, request.user)
+            clear_failures(request.user.get_username())
             messages.success(request, _("Your password has been changed."))
             return redirect("password_change")
     return render(request, "accounts/password_change.html", {"form": form})

@@ -1,14 +1,21 @@
-"""Login and session safety: the failed-login throttle, the backend that enforces it, and the
-middleware that requires the second factor and sets the Permissions-Policy header.
+"""Login and session safety: the failed-password throttle, the backend that enforces it, and the
+middlewares that require the second factor and set the Permissions-Policy and Cache-Control
+headers.
 
 The throttle counts failures in Django's cache, per username (any case) and per client address.
-Counters use `cache.add` + `cache.incr`, atomic in Redis and in the local-memory cache; a lock is
-stored with its expiry time (compared with `time.time()`), so a frozen clock in tests moves it.
+Below the limit nothing happens; from the limit on, each further failure makes the username (or
+address) wait a growing delay before the next attempt is even checked: 2, 4, 8, ... seconds,
+capped at NTM_LOGIN_LOCK_SECONDS (15 minutes). So a stranger typing five wrong passwords does not
+lock a colleague out for a quarter of an hour, while guessing stays slow. An attempt refused
+during a delay is not counted (its password is never checked). Counters use `cache.add` +
+`cache.incr`, atomic in Redis and in the local-memory cache; a delay is stored with its end time
+(compared with `time.time()`), so a frozen clock in tests moves it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import time
 
@@ -35,18 +42,32 @@ PERMISSIONS_POLICY = (
 )
 
 
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
-    """The client address: REMOTE_ADDR, or the header a trusted reverse proxy sets
-    (NTM_CLIENT_IP_HEADER, e.g. X-Real-IP)."""
+    """The client address. REMOTE_ADDR unless NTM_TRUSTED_PROXY_COUNT says the application runs
+    behind that many reverse proxies: then the address the outermost trusted proxy saw, read
+    from the right of NTM_CLIENT_IP_HEADER (X-Forwarded-For by default; X-Real-IP works with a
+    count of 1). Entries further left were written by the client and are never trusted; a
+    header with fewer entries than proxies, or an entry that is not an address, falls back to
+    REMOTE_ADDR."""
     if request is None:
         return None
-    header = settings.NTM_CLIENT_IP_HEADER
-    if header:
-        value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
-        value = value.split(",")[0].strip()
-        if value:
-            return value
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.NTM_TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    header = settings.NTM_CLIENT_IP_HEADER or "X-Forwarded-For"
+    raw = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
+    values = [v.strip() for v in raw.split(",") if v.strip()]
+    if len(values) < count:
+        return remote
+    return _valid_ip(values[-count]) or remote
 
 
 def normalise_username(username: str | None) -> str:
@@ -69,13 +90,29 @@ def _subjects(username: str | None, ip: str | None) -> list[tuple[str, str, int]
     return subjects
 
 
-def is_locked(username: str | None, ip: str | None) -> bool:
+def delay_for(failures: int, limit: int) -> int:
+    """Seconds to wait after the failures-th failure: none below the limit, then 2, 4, 8, ...
+    capped at NTM_LOGIN_LOCK_SECONDS."""
+    if failures < limit:
+        return 0
+    cap = settings.NTM_LOGIN_LOCK_SECONDS
+    exponent = failures - limit + 1
+    return cap if exponent >= 30 else min(2 ** exponent, cap)
+
+
+def retry_after(username: str | None, ip: str | None) -> int:
+    """Whole seconds before the username and the address may try again (0: now)."""
     now = time.time()
+    wait = 0.0
     for kind, value, _limit in _subjects(username, ip):
         until = cache.get(_key("lock", kind, value))
         if until is not None and until > now:
-            return True
-    return False
+            wait = max(wait, until - now)
+    return math.ceil(wait)
+
+
+def is_locked(username: str | None, ip: str | None) -> bool:
+    return retry_after(username, ip) > 0
 
 
 def _increment(key: str, window: int) -> int:
@@ -87,23 +124,28 @@ def _increment(key: str, window: int) -> int:
         return 1
 
 
-def register_failure(username: str | None, ip: str | None) -> bool:
-    """Count one failed login attempt against the username and the address; lock each that
-    reaches its limit (one audit record per lock). True when this failure locked something."""
-    lock_seconds = settings.NTM_LOGIN_LOCK_SECONDS
-    locked = False
+def register_failure(username: str | None, ip: str | None, *, action: str = "login.locked",
+                     user=None) -> int:
+    """Count one failed password (or code) against the username and the address; from the
+    limit on, make each wait its growing delay (one audit record `action` per delay). The
+    counters last the window after the last failure (plus the delay). Returns the longest delay
+    this failure started, in seconds (0: none)."""
+    window = settings.NTM_LOGIN_WINDOW_SECONDS
+    longest = 0
     for kind, value, limit in _subjects(username, ip):
-        failures = _increment(_key("fail", kind, value), settings.NTM_LOGIN_WINDOW_SECONDS)
-        if failures < limit:
+        key = _key("fail", kind, value)
+        failures = _increment(key, window)
+        delay = delay_for(failures, limit)
+        cache.touch(key, window + delay)  # the window slides from the last failure
+        if not delay:
             continue
-        cache.set(_key("lock", kind, value), time.time() + lock_seconds, timeout=lock_seconds)
-        cache.delete(_key("fail", kind, value))
+        cache.set(_key("lock", kind, value), time.time() + delay, timeout=delay)
         audit.record(
-            action="login.locked", object_type=kind, object_id=value, ip_address=ip,
-            after={"failures": failures, "seconds": lock_seconds},
+            action=action, object_type=kind, object_id=value, user=user, ip_address=ip,
+            after={"failures": failures, "seconds": delay},
         )
-        locked = True
-    return locked
+        longest = max(longest, delay)
+    return longest
 
 
 def clear_failures(username: str | None) -> None:
@@ -114,19 +156,23 @@ def clear_failures(username: str | None) -> None:
         cache.delete(_key("fail", ACCOUNT, name))
 
 
-def locked_message() -> str:
-    """The one message for a locked account or address, whether the account exists or not."""
-    minutes = math.ceil(settings.NTM_LOGIN_LOCK_SECONDS / 60)
-    return ngettext(
-        "Too many failed login attempts. Please try again in %(minutes)d minute.",
-        "Too many failed login attempts. Please try again in %(minutes)d minutes.",
-        minutes,
-    ) % {"minutes": minutes}
+def wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+def locked_message(seconds: int) -> str:
+    """The one message for a delayed account or address, whether the account exists or not."""
+    return _("Too many failed login attempts. Please try again in %(wait)s.") % {
+        "wait": wait_text(seconds)}
 
 
 class ThrottledModelBackend(ModelBackend):
-    """The model backend, refusing locked usernames and addresses even with the right password
-    and counting every failed password. It serves every login path (ours and the admin site's)."""
+    """The model backend, refusing delayed usernames and addresses even with the right password
+    (the password is not even checked) and counting every failed password. It serves every
+    login path (ours and the admin site's)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
@@ -134,7 +180,7 @@ class ThrottledModelBackend(ModelBackend):
         if username is None or password is None:
             return None
         ip = client_ip(request)
-        if is_locked(username, ip):
+        if retry_after(username, ip):
             raise PermissionDenied  # stops django.contrib.auth.authenticate: no other backend
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
@@ -174,4 +220,19 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """Pages and exports shown to a signed-in user are never stored by a browser or a proxy
+    (Cache-Control: private, no-store), unless the view set its own Cache-Control."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
         return response

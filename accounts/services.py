@@ -6,7 +6,7 @@ Accounts are deactivated, never deleted: the audit trail points at them.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,25 @@ def _describe(user) -> dict:
         "organisation": profile.organisation.code if profile else None,
         "scope_unit": profile.scope_unit.ref if profile and profile.scope_unit else None,
     }
+
+
+def is_privileged(user) -> bool:
+    """A superuser or a staff member: an account of the Django admin, managed only by superusers."""
+    return bool(user.is_superuser or user.is_staff)
+
+
+def may_manage(by, user) -> bool:
+    """Whether `by` may change, reset or deactivate `user` through the services. A province
+    administrator manages the application's accounts, never a superuser's or a staff member's
+    (else a reset password would hand over the Django admin). by=None is a command or the demo."""
+    if by is None or getattr(by, "is_superuser", False):
+        return True
+    return not is_privileged(user)
+
+
+def _check_may_manage(by, user) -> None:
+    if not may_manage(by, user):
+        raise PermissionDenied
 
 
 def _check_role(role: str, organisation: Organisation) -> None:
@@ -72,6 +91,7 @@ def update_user(
     *, by, user, full_name: str, email: str, organisation: Organisation, role: str,
     scope_unit=None, ip_address: str | None = None, reason: str = "",
 ):
+    _check_may_manage(by, user)
     before = _describe(user)
     _check_role(role, organisation)
     first, _sep, last = full_name.strip().rpartition(" ")
@@ -92,6 +112,8 @@ def update_user(
 def set_password(*, by, user, password: str, ip_address: str | None = None, reason: str = "") -> None:
     """An administrator's reset, or the user's own change (by == user). The password itself is
     never written to the audit trail."""
+    if by != user:
+        _check_may_manage(by, user)
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -102,6 +124,7 @@ def set_password(*, by, user, password: str, ip_address: str | None = None, reas
 
 @transaction.atomic
 def set_active(*, by, user, active: bool, reason: str = "", ip_address: str | None = None) -> None:
+    _check_may_manage(by, user)
     if by == user and not active:
         raise ValidationError(_("You cannot deactivate your own account."))
     if user.is_active == active:

@@ -38,13 +38,16 @@ def has_two_factor(user) -> bool:
     return any(devices_for_user(user, confirmed=True))
 
 
-def pending_device(user) -> TOTPDevice:
-    """The unconfirmed device being enrolled: the same secret until it is confirmed, so the page
-    can be reloaded after scanning."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
-    return device
+def pending_device(user) -> TOTPDevice | None:
+    """The unconfirmed device being enrolled, if the user started enrolment: the same secret
+    until it is confirmed, so the page can be reloaded after scanning."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+
+
+def start_enrolment(user) -> TOTPDevice:
+    """The device being enrolled, created when the user asks to start (a POST, never on
+    opening the page)."""
+    return pending_device(user) or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
 @transaction.atomic
@@ -95,11 +98,18 @@ class CodeForm(forms.Form):
 @never_cache
 @login_required
 def two_factor(request):
-    """Enrolment (or, when it is on already, its state and the way to turn it off)."""
+    """Enrolment (or, when it is on already, its state and the way to turn it off). Opening the
+    page changes nothing: a button (POST) starts enrolment and creates the device whose QR code
+    the page then shows; a second POST with the first code confirms it."""
     require(can_enrol(request.user))
     if has_two_factor(request.user):
         return render(request, "accounts/two_factor.html", {"enabled": True, "form": CodeForm()})
     device = pending_device(request.user)
+    if device is None:
+        if request.method == "POST":
+            start_enrolment(request.user)
+            return redirect("two_factor")
+        return render(request, "accounts/two_factor.html", {"enabled": False, "started": False})
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if confirm_device(user=request.user, device=device, token=form.cleaned_data["token"],
@@ -110,7 +120,7 @@ def two_factor(request):
             return redirect("two_factor")
         form.add_error("token", _("The code is incorrect. Check the time on your phone and try again."))
     return render(request, "accounts/two_factor.html", {
-        "enabled": False, "form": form, "qr": mark_safe(qr_svg(device.config_url)),
+        "enabled": False, "started": True, "form": form, "qr": mark_safe(qr_svg(device.config_url)),
         "key": manual_key(device),
     })
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,13 +22,23 @@ from accounts.forms import (
     UserEditForm,
     UserFilterForm,
 )
+from accounts.security import client_ip
 
 User = get_user_model()
 PAGE_SIZE = 50
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
+
+
+def manageable_users(requester):
+    """The accounts the requester may see and manage here: a superuser sees all; a province
+    administrator never sees superusers or staff members (services.may_manage)."""
+    qs = User.objects.all()
+    if not requester.is_superuser:
+        qs = qs.exclude(Q(is_superuser=True) | Q(is_staff=True))
+    return qs
 
 
 def admin_only(view):
@@ -42,10 +53,14 @@ def admin_only(view):
 
 
 def _managed_user(request, pk: int):
-    """The account to manage (the requester has been checked by admin_only)."""
+    """The account to manage (the requester has been checked by admin_only): 403 for a superuser
+    or a staff member unless the requester is a superuser."""
     require(can_manage_users(request.user))
-    return get_object_or_404(User.objects.select_related("profile__organisation", "profile__scope_unit"),
-                             pk=pk)
+    target = get_object_or_404(
+        User.objects.select_related("profile__organisation", "profile__scope_unit"), pk=pk
+    )
+    require(services.may_manage(request.user, target))
+    return target
 
 
 def _add_service_error(form, exc: ValidationError, field: str | None = None) -> None:
@@ -61,7 +76,7 @@ def _add_service_error(form, exc: ValidationError, field: str | None = None) -> 
 def user_list(request):
     filters = UserFilterForm(request.GET or None)
     qs = filters.apply(
-        User.objects.select_related(
+        manageable_users(request.user).select_related(
             "profile__organisation__unit", "profile__scope_unit"
         ).order_by("username")
     )

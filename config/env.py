@@ -39,17 +39,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def secret_key(data_dir: Path, debug: bool) -> str:
+def secret_key(data_dir: Path, generate: bool) -> str:
     """The secret key comes from DJANGO_SECRET_KEY.
 
-    In the embedded (DEBUG) mode only, a random key is generated once and kept in the data
-    folder, so a laptop install needs no configuration and no key is ever committed.
+    In the embedded and development modes only (generate=True), a random key is generated once
+    and kept in the data folder, so a laptop or intranet install needs no configuration and no
+    key is ever committed. Production (DJANGO_DEBUG=0) must set it.
     """
     key = os.environ.get("DJANGO_SECRET_KEY")
     if key:
         return key
-    if not debug:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+    if not generate:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()

@@ -1,6 +1,13 @@
 """Settings for the NTM monitor, read from environment variables.
 
-Defaults give the embedded mode: SQLite under ./data, DEBUG on, no other service needed.
+Defaults give the embedded mode: SQLite under ./data, no other service needed, DEBUG off.
+
+Three modes, by DJANGO_DEBUG:
+- unset: the embedded mode (`make run` on a laptop or a province intranet): DEBUG off, a secret
+  key generated once into the data folder, plain HTTP allowed (no HTTPS redirect, no secure-only
+  cookies, no HSTS; each can still be turned on with its variable);
+- 1: development: DEBUG on (technical error pages), otherwise like the embedded mode;
+- 0: production: DJANGO_SECRET_KEY required, HTTPS enforced (what `check --deploy` asks).
 """
 
 import importlib.util
@@ -16,8 +23,10 @@ from config.env import env_bool, env_int, env_list, secret_key
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("NTM_DATA_DIR", BASE_DIR / "data"))
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = secret_key(DATA_DIR, DEBUG)
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# Production is declared with DJANGO_DEBUG=0 (see the module docstring).
+PRODUCTION = "DJANGO_DEBUG" in os.environ and not DEBUG
+SECRET_KEY = secret_key(DATA_DIR, generate=not PRODUCTION)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -56,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.security.PermissionsPolicyMiddleware",
+    "accounts.security.PrivateCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,19 +144,26 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ntm"}}
 
-# Failed logins: this many failures for one username (any case) or from one client address
-# within the window lock that username or address for NTM_LOGIN_LOCK_SECONDS.
+# Failed passwords (the login's, and the current password on the password-change page): after
+# this many failures for one username (any case) or from one client address, each further
+# failure makes it wait 2, 4, 8, ... seconds before the next attempt is checked, at most
+# NTM_LOGIN_LOCK_SECONDS. Counters are forgotten NTM_LOGIN_WINDOW_SECONDS after the last failure.
 NTM_LOGIN_MAX_FAILURES_ACCOUNT = env_int("NTM_LOGIN_MAX_FAILURES_ACCOUNT", 5)
 NTM_LOGIN_MAX_FAILURES_ADDRESS = env_int("NTM_LOGIN_MAX_FAILURES_ADDRESS", 20)
 NTM_LOGIN_WINDOW_SECONDS = env_int("NTM_LOGIN_WINDOW_SECONDS", 15 * 60)
 NTM_LOGIN_LOCK_SECONDS = env_int("NTM_LOGIN_LOCK_SECONDS", 15 * 60)
-# Behind a reverse proxy every request comes from the proxy's address: name the header the proxy
-# sets to the client address (e.g. X-Real-IP) so the per-address throttle counts clients, not the
-# proxy. Empty: REMOTE_ADDR. Only set it when the proxy overwrites that header on every request.
+# Behind reverse proxies every request comes from the last proxy's address. Set
+# NTM_TRUSTED_PROXY_COUNT to the number of proxies in front of the application (0: none, the
+# client address is REMOTE_ADDR and every forwarding header is ignored); the client address is
+# then read from the right of NTM_CLIENT_IP_HEADER (default X-Forwarded-For; X-Real-IP with a
+# count of 1). Only count proxies that overwrite or append to that header on every request.
+NTM_TRUSTED_PROXY_COUNT = env_int("NTM_TRUSTED_PROXY_COUNT", 0)
 NTM_CLIENT_IP_HEADER = os.environ.get("NTM_CLIENT_IP_HEADER", "")
 
 # Two-factor authentication (TOTP, optional, for administrators): the name authenticator apps show.
 OTP_TOTP_ISSUER = os.environ.get("NTM_OTP_ISSUER", "NTM monitor")
+# The Django admin never shows a device's secret key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
@@ -171,11 +188,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     if not SECURE_HSTS_PRELOAD:
@@ -194,11 +211,19 @@ NTM_DEMO = env_bool("NTM_DEMO", True)
 # Folder of criteria set files.
 NTM_CRITERIA_DIR = BASE_DIR / "criteria" / "sets"
 
+# Errors go to the console (the service's log): Django's request logger writes one line per
+# refused or failed request with its path ("Internal Server Error: /xa/...") and, for a 500, the
+# traceback; never the request's body, cookies or settings.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # --- Reporting cycle (reporting app) --------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind
 from config.text import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, TextFieldsMixin
+from planning.evidence import validate_evidence_content
 from planning.models import EVIDENCE_EXTENSIONS, FundingSource, ItemStatus, TaskOwner, TaskStatus
 
 
@@ -67,7 +68,7 @@ class NoteForm(TextFieldsMixin, forms.Form):
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}),
                            max_length=NOTE_MAX_LENGTH)
     evidence = forms.FileField(
-        label=_("Evidence file"), required=False,
+        label=_("Evidence file"), required=False, validators=[validate_evidence_content],
         help_text=_("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join("." + e for e in EVIDENCE_EXTENSIONS)}),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planning import views, views_province
+from planning import views, views_evidence, views_province
 
 app_name = "planning"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("xa/<str:ref>/lo-trinh.<str:fmt>", views.commune_export, name="export"),
     path("muc/<int:pk>/", views.item_detail, name="item"),
     path("muc/<int:pk>/<slug:action>/", views.item_action, name="item_action"),
+    path("bang-chung/<int:pk>/", views_evidence.evidence, name="evidence"),
     path("theo-doi/", views_province.watch, name="watch"),
     path("co-quan/", views_province.agency_list, name="agencies"),
     path("co-quan/<slug:code>/", views_province.agency, name="agency"),

@@ -1,15 +1,20 @@
+"""Units, their attributes and lineage in the Django admin: read-only. They are loaded and changed
+by the unit services and commands (each write with its audit record), never here."""
+
 from django.contrib import admin
+
+from accounts.admin_base import ReadOnlyAdminMixin
 
 from .models import Unit, UnitAttribute, UnitLineage
 
 
-class UnitAttributeInline(admin.TabularInline):
+class UnitAttributeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = UnitAttribute
     extra = 0
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("ref", "code", "name", "kind", "parent", "valid_from", "valid_to")
     list_filter = ("kind", "valid_to")
     search_fields = ("name", "code", "ref")
@@ -19,7 +24,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitLineage)
-class UnitLineageAdmin(admin.ModelAdmin):
+class UnitLineageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("predecessor", "successor", "kind", "date", "legal_basis")
     list_filter = ("kind", "date")
     search_fields = ("predecessor__name", "predecessor__code", "successor__name", "successor__code")

@@ -58,11 +58,12 @@ def test_an_admin_with_a_device_logs_in_with_the_code_and_stays_in(client):
 
 
 @pytest.mark.django_db
-def test_wrong_codes_count_towards_the_lock(client):
+def test_wrong_codes_count_towards_the_delay(client):
     with_device(make_user("tinh.admin"))
-    for _ in range(5):
-        response = log_in(client, "tinh.admin", code="000000")
-    assert form_errors(response) == [locked_message()]
+    with time_machine.travel(datetime.datetime(2025, 9, 1, 8, tzinfo=datetime.UTC), tick=False):
+        for _ in range(5):
+            response = log_in(client, "tinh.admin", code="000000")
+    assert form_errors(response) == [locked_message(2)]
 
 
 @pytest.mark.django_db
@@ -107,6 +108,7 @@ def test_the_admin_site_login_does_not_bypass_the_second_factor(client):
 def test_enrolment_shows_a_qr_code_and_confirms_the_device(client):
     user = make_user("tinh.admin")
     client.force_login(user)
+    assert client.post(reverse("two_factor"), {"start": "1"}).status_code == 302
     page = client.get(reverse("two_factor"))
     assert page.status_code == 200
     body = page.content.decode()
@@ -128,12 +130,27 @@ def test_enrolment_shows_a_qr_code_and_confirms_the_device(client):
 def test_enrolment_refuses_a_wrong_code(client):
     user = make_user("tinh.admin")
     client.force_login(user)
-    client.get(reverse("two_factor"))
+    client.post(reverse("two_factor"), {"start": "1"})
     response = client.post(reverse("two_factor"), {"token": "12345"})
     assert response.status_code == 200
     assert response.context["form"].errors["token"]
     assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     assert not AuditRecord.objects.filter(action="user.2fa_enable").exists()
+
+
+@pytest.mark.django_db
+def test_opening_the_page_creates_no_device_until_enrolment_starts(client):
+    user = make_user("tinh.admin")
+    client.force_login(user)
+    for _ in range(3):
+        page = client.get(reverse("two_factor"))
+        assert page.status_code == 200
+        assert "Bắt đầu thiết lập xác thực hai bước" in page.content.decode()
+        assert "qr" not in page.context
+    assert not TOTPDevice.objects.exists()
+    client.post(reverse("two_factor"), {"start": "1"})
+    client.post(reverse("two_factor"), {"start": "1"})  # a second click keeps the same device
+    assert TOTPDevice.objects.filter(user=user, confirmed=False).count() == 1
 
 
 @pytest.mark.django_db

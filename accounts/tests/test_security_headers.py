@@ -106,3 +106,22 @@ def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
     assert result.returncode == 0, output
     assert "no issues" in output
     assert "WARNING" not in output
+
+
+# Finding 17: pages and exports for a signed-in user are never cached.
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/tai-khoan/mat-khau/", "/nguoi-dung/", "/nhat-ky/", "/nhat-ky/xuat.xlsx", "/"])
+def test_responses_to_a_signed_in_user_are_private_and_not_stored(client, path):
+    client.force_login(make_user("tinh.admin"))
+    response = client.get(path)
+    assert response.status_code in (200, 302), path
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_a_view_that_sets_its_own_caching_keeps_it(client):
+    client.force_login(make_user("tinh.admin"))
+    response = client.get(reverse("two_factor"))  # never_cache
+    assert "no-store" in response.headers["Cache-Control"] and "max-age=0" in response.headers["Cache-Control"]
+

@@ -1,6 +1,9 @@
 """Users change their own password at /tai-khoan/mat-khau/."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -87,3 +90,45 @@ def test_the_two_new_passwords_must_match(client):
     client.force_login(user)
     response = change(client, again=NEW + "x")
     assert response.context["form"].errors["new_password2"]
+
+
+# Finding 14: wrong current passwords are throttled like the login.
+
+START = datetime.datetime(2025, 9, 1, 8, 0, tzinfo=datetime.UTC)
+LOCKED = "Nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau 2 giây."
+
+
+@pytest.mark.django_db
+def test_twenty_five_wrong_current_passwords_then_the_right_one_is_refused(client):
+    user = make_user("xa.amusung", role=Role.VIEWER)
+    client.force_login(user)
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(25):
+            change(client, old="not-my-password")
+        response = change(client)
+        assert response.status_code == 200
+        assert response.context["form"].errors["old_password"] == [LOCKED]
+        assert LOCKED in response.content.decode()
+        user.refresh_from_db()
+        assert user.check_password(PASSWORD)
+        assert not AuditRecord.objects.filter(action="user.password_change").exists()
+        record = AuditRecord.objects.get(action="user.password_change_locked", object_type="account")
+        assert record.user == user and record.object_id == "xa.amusung"
+        assert record.after == {"failures": 5, "seconds": 2}
+        assert "not-my-password" not in str(record.__dict__)
+        # The delay passes: the right password works again.
+        clock.shift(datetime.timedelta(seconds=2))
+        assert change(client).status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW)
+
+
+@pytest.mark.django_db
+def test_four_wrong_current_passwords_do_not_delay(client):
+    user = make_user("xa.amusung", role=Role.VIEWER)
+    client.force_login(user)
+    with time_machine.travel(START, tick=False):
+        for _ in range(4):
+            response = change(client, old="not-my-password")
+        assert LOCKED not in response.content.decode()
+        assert change(client).status_code == 302
