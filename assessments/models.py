@@ -1,8 +1,12 @@
 """Periods, recorded indicator values with history, stored evaluations, recognitions."""
 
+import decimal
+import logging
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +31,33 @@ class Period(models.Model):
         return self.name
 
 
+logger = logging.getLogger(__name__)
+
+
+class ReadableDecimalField(models.DecimalField):
+    """A DecimalField whose reads never fail on a stored value outside max_digits/decimal_places.
+
+    The services refuse such values before any write, but SQLite keeps whatever REAL it is given
+    (a 1e308 written before that check, or by hand) and Django's converter then raised
+    InvalidOperation on every page reading it. Here the quantize of such a value gives NaN (the
+    context does not trap), which reads as None (no value) and is logged. The column and its
+    migrations are those of a plain DecimalField."""
+
+    @cached_property
+    def context(self):
+        return decimal.Context(prec=self.max_digits, traps=[])
+
+    def from_db_value(self, value, expression, connection):
+        if isinstance(value, decimal.Decimal) and not value.is_finite():
+            logger.error("unreadable stored value in %s: read as no value", self)
+            return None
+        return value
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
 class IndicatorValueQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
@@ -44,7 +75,7 @@ class IndicatorValue(models.Model):
     # Indicator code within the criteria family (shared by its NTM and advanced sets).
     family = models.SlugField(max_length=64, db_index=False)
     indicator = models.CharField(max_length=32)
-    number = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    number = ReadableDecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     boolean = models.BooleanField(null=True, blank=True)
     is_current = models.BooleanField(default=True)
     supersedes = models.OneToOneField(
