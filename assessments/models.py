@@ -208,8 +208,10 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     corrected_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
-    # [{"sheet", "cell", "message"}]
+    # [{"sheet", "cell", "message"}]: the first ones only (jobs.MAX_PROBLEMS_KEPT), then one
+    # entry per reason counting the rest; problems_total counts them all.
     problems = models.JSONField(default=list, blank=True)
+    problems_total = models.PositiveIntegerField(default=0)
     warnings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
@@ -224,3 +226,8 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def problems_count(self) -> int:
+        """Every problem found, also those not kept (jobs stored before the count: those kept)."""
+        return self.problems_total or len(self.problems)
