@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 500
 
 _MARKUP = (b"<!DOCTYPE", b"<!ENTITY")
+_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']([^\"']*)[\"']")
 _FORBIDDEN = tuple(word.decode().encode(codec) for word in _MARKUP for codec in ("utf-8", "utf-16-le", "utf-16-be"))
 
 
@@ -92,13 +94,14 @@ def check_archive(source) -> None:
                 raise NotAWorkbook(_("the part is compressed %(ratio)s times, a sign of a zip bomb") % {
                     "ratio": info.file_size // max(info.compress_size, 1)}, part=name)
         for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")) or "." not in os.path.basename(info.filename):
-                _check_xml(archive, info)
+            # Every part: a sheet may be stored under any name its relationships point to.
+            _check_xml(archive, info)
 
 
 def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     read = 0
     tail = b""
+    first = True
     try:
         with archive.open(info) as stream:
             while True:
@@ -106,6 +109,13 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                 if not chunk:
                     break
                 read += len(chunk)
+                if first:
+                    first = False
+                    declared = _ENCODING.search(chunk[:200])
+                    if chunk.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")) or (
+                            declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"utf-16")):
+                        raise NotAWorkbook(_("the part is written in an encoding a workbook never uses"),
+                                           part=info.filename)
                 if read > info.file_size or read > MAX_PART_BYTES:  # a lying header
                     raise NotAWorkbook(_("the part is larger than its archive header says"), part=info.filename)
                 window = tail + chunk

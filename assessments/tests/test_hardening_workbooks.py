@@ -188,3 +188,19 @@ def test_the_marked_copy_of_a_zip_bomb_is_not_opened(world):
     content = rewrite(workbook_bytes(wb), {sheet_part(wb, L.DATA_SHEET): bomb})
     with pytest.raises(NotAWorkbook):
         mark_problems(content, [{"sheet": L.DATA_SHEET, "cell": "A1", "message": "x"}])
+
+
+@pytest.mark.parametrize("declaration", [b'<?xml version="1.0" encoding="UTF-7"?>',
+                                         b'\xef\xbb\xbf<?xml version="1.0" encoding="cp037"?>'])
+def test_a_part_in_an_unusual_encoding_is_refused(world, declaration):
+    wb = exported(world)
+    part = sheet_part(wb, L.DATA_SHEET)
+    content = rewrite(workbook_bytes(wb), {part: lambda old: declaration + re.sub(rb"^<\?xml[^>]*\?>", b"", old)})
+    result = import_workbook(io.BytesIO(content), user=world["officer"])
+    assert result.problems[0].sheet == part and "bảng mã" in result.problems[0].message
+
+
+def test_a_doctype_in_a_part_with_any_name_is_refused(world):
+    content = rewrite(workbook_bytes(exported(world)), {"xl/custom/anything.dat": LAUGHS + b"<a/>"})
+    result = import_workbook(io.BytesIO(content), user=world["officer"])
+    assert result.problems[0].sheet == "xl/custom/anything.dat"
