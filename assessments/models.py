@@ -2,8 +2,11 @@
 
 import decimal
 import logging
+import uuid
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
@@ -182,6 +185,36 @@ class Revocation(models.Model):
         return self.decision_number
 
 
+class ImportFileStorage(FileSystemStorage):
+    """Uploaded workbooks, outside the database and outside anything served: settings
+    NTM_IMPORT_DIR, by default DATA_DIR/imports (read at each use, so tests may change it)."""
+
+    @property
+    def base_location(self):
+        configured = getattr(settings, "NTM_IMPORT_DIR", None)
+        return str(configured or Path(settings.DATA_DIR) / "imports")
+
+    @property
+    def location(self):
+        return str(Path(self.base_location).resolve())
+
+    @property
+    def base_url(self):
+        return None
+
+
+_import_storage = ImportFileStorage()
+
+
+def import_storage():
+    return _import_storage
+
+
+def import_file_name(instance, filename: str) -> str:
+    """A name that says nothing and cannot be guessed: the original name stays in file_name."""
+    return f"{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
 class ImportJob(models.Model):
     """An Excel import started from the site: its file, state, progress and outcome.
 
@@ -196,7 +229,10 @@ class ImportJob(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=255)
-    content = models.BinaryField()
+    # The uploaded workbook, kept NTM_IMPORT_RETENTION_DAYS days after the job ends (command
+    # purge_import_files). `content` held it in the database before; only older jobs use it.
+    upload = models.FileField(storage=import_storage, upload_to=import_file_name, blank=True, max_length=200)
+    content = models.BinaryField(blank=True, default=b"")
     source = models.CharField(max_length=300, blank=True)
     reason = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -226,6 +262,17 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def workbook(self) -> bytes | None:
+        """The uploaded file, None once purged."""
+        if self.upload:
+            try:
+                with self.upload.open("rb") as handle:
+                    return handle.read()
+            except FileNotFoundError:
+                return None
+        content = ImportJob.objects.filter(pk=self.pk).values_list("content", flat=True).first()
+        return bytes(content) if content else None
 
     @property
     def problems_count(self) -> int:

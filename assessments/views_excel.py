@@ -124,9 +124,11 @@ def excel_job_marked(request, pk):
     job = _job_for(request, pk)
     if job.status != ImportJob.Status.FAILED or not job.problems:
         raise Http404
-    content = ImportJob.objects.values_list("content", flat=True).get(pk=job.pk)
+    content = job.workbook()
+    if content is None:  # purged after the retention period
+        raise Http404
     try:
-        marked = mark_problems(bytes(content), job.problems)
+        marked = mark_problems(content, job.problems)
     except Exception as exc:  # not a workbook: nothing to mark
         raise Http404 from exc
     response = HttpResponse(marked, content_type=XLSX)

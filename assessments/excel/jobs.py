@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,8 +67,8 @@ def start_import(*, user, file_name: str, content: bytes, source: str = "", reas
         raise ImportBusy(_("You already have an import waiting or running: wait until it ends "
                            "before uploading another workbook."))
     job = ImportJob.objects.create(
-        user=user, file_name=file_name[:255], content=content, source=source, reason=reason,
-        ip_address=ip_address, created_at=timezone.now(),
+        user=user, file_name=file_name[:255], upload=ContentFile(content, name="upload.xlsx"),
+        source=source, reason=reason, ip_address=ip_address, created_at=timezone.now(),
     )
     if getattr(settings, "NTM_BACKGROUND_INLINE", True):
         run_import_job(job.pk)
@@ -89,7 +90,7 @@ def run_import_job(job_id: int) -> None:
 
     try:
         result = import_workbook(
-            io.BytesIO(bytes(job.content)), user=job.user, source=job.source, reason=job.reason,
+            io.BytesIO(job.workbook() or b""), user=job.user, source=job.source, reason=job.reason,
             progress=progress, ip_address=job.ip_address,
         )
     except Exception as exc:  # an unexpected failure still ends the job
@@ -115,3 +116,22 @@ def jobs_visible_to(user):
     if scope_for(user).manage_users:
         return qs
     return qs.filter(Q(user=user))
+
+
+def purge_files(days: int | None = None, *, now=None) -> int:
+    """Delete the uploaded workbooks of jobs ended more than `days` days ago (setting
+    NTM_IMPORT_RETENTION_DAYS, default 30); the jobs stay, with their counts and problems.
+    Returns the number of jobs whose file was deleted."""
+    if days is None:
+        days = getattr(settings, "NTM_IMPORT_RETENTION_DAYS", 30)
+    limit = (now or timezone.now()) - datetime.timedelta(days=days)
+    old = (ImportJob.objects.defer("content", "problems", "warnings")
+           .filter(Q(finished_at__lt=limit) | Q(finished_at__isnull=True, created_at__lt=limit))
+           .exclude(upload="", content=b""))
+    purged = 0
+    for job in old.iterator():
+        if job.upload:
+            job.upload.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(upload="", content=b"")
+        purged += 1
+    return purged

@@ -61,3 +61,43 @@ def test_another_users_running_job_does_not_block(world, client):
                              status="running", created_at=timezone.now())
     job = jobs.start_import(user=world["officer"], file_name="x.xlsx", content=b"not a zip")
     assert job.status == "failed"
+
+
+def test_the_uploaded_file_is_kept_outside_the_database_and_purged_after_the_retention(world, client, settings):
+    import datetime
+
+    from django.core.management import call_command
+
+    client.force_login(world["officer"])
+    wb = exported(world)
+    wb[L.DATA_SHEET]["D4"] = "=1+1"  # a problem, so that the job offers a marked copy
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    buffer.name = "so-lieu.xlsx"
+    client.post(reverse("assessments:excel_import"), {"file": buffer, "source": "x"})
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and bytes(job.content) == b""
+    path = settings.NTM_IMPORT_DIR / job.upload.name
+    assert path.read_bytes() == buffer.getvalue() and job.file_name == "so-lieu.xlsx"
+    marked = reverse("assessments:excel_job_marked", args=[job.pk])
+    assert client.get(marked).status_code == 200
+
+    call_command("purge_import_files", stdout=io.StringIO())  # ended just now: kept
+    assert path.exists()
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - datetime.timedelta(days=31))
+    out = io.StringIO()
+    call_command("purge_import_files", stdout=out)
+    assert "Đã xoá 1 tệp" in out.getvalue() and not path.exists()
+    job.refresh_from_db()
+    assert not job.upload and job.problems_count >= 1
+    assert client.get(marked).status_code == 404
+    assert client.get(reverse("assessments:excel_job", args=[job.pk])).status_code == 200
+
+
+def test_a_job_stored_in_the_database_before_still_runs(world):
+    job = ImportJob.objects.create(user=world["officer"], file_name="a.xlsx", content=b"not a zip",
+                                   created_at=timezone.now())
+    jobs.run_import_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.workbook() == b"not a zip"
