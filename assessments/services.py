@@ -94,7 +94,7 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def period_problem(unit: Unit, period: Period) -> str | None:
+def _period_problem(unit: Unit, period: Period) -> str | None:
     """Why the unit cannot have values for the period (it does not exist on the period's as_of
     date), or None. One rule for every channel: the form, the Excel import, an API."""
     if unit.is_valid_on(period.as_of):
@@ -331,7 +331,7 @@ def record_values_many(
     errors: dict[str, str] = {}
     units = {unit.pk: unit for unit in values_by_unit}
     for unit, raw_values in values_by_unit.items():
-        problem = period_problem(unit, period)
+        problem = _period_problem(unit, period)
         if problem is not None:
             errors[f"{unit.ref}:"] = problem
             continue
