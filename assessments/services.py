@@ -57,6 +57,8 @@ class _Stored(NamedTuple):
     pk: int
     number: Decimal | None
     boolean: bool | None
+    recorded_at: datetime.datetime | None = None
+    recorded_by: int | None = None
 
     @property
     def value(self):
@@ -144,6 +146,10 @@ class ValuesRefused(PermissionDenied):
         super().__init__("; ".join(errors))
 
 
+def _moment(when: datetime.datetime) -> str:
+    return timezone.localtime(when).strftime("%d/%m/%Y %H:%M:%S")
+
+
 def _display(value) -> str:
     if value is None:
         return _("(no value)")
@@ -173,6 +179,8 @@ def _plan(
     allowed_indicators: set[str] | None,
     results: Mapping[int, RecordResult] | None = None,
     base: Mapping[int, Mapping[str, Any]] | None = None,
+    since: datetime.datetime | None = None,
+    writer: int | None = None,
 ) -> _Plan:
     """One pass over the typed values: the changes the user may not make, the corrections of
     recorded values that come without a reason, and otherwise the rows to write (counted and
@@ -180,7 +188,9 @@ def _plan(
 
     `base` (unit id -> indicator -> typed value or None) is what the writer was shown: a value
     equal to its base is not a change by the writer (skipped), and a change of a value stored
-    since differently from its base is an edit conflict."""
+    since differently from its base is an edit conflict. `since` (when the writer's copy was
+    made, e.g. a workbook's export time): a change of a value recorded after it by someone
+    other than `writer` (a user id, None for the system) is a conflict."""
     plan = _Plan()
     give_reason = not reason.strip()
     for uid, typed in typed_by_unit.items():
@@ -209,6 +219,16 @@ def _plan(
                     ) % {"seen": _display(shown), "current": _display(stored)}
                     plan.conflict_values[key] = stored
                     continue
+            if (since is not None and old is not None and old.recorded_at is not None
+                    and old.recorded_at > since and old.recorded_by != writer):
+                key = f"{units[uid].ref}:{code}"
+                plan.conflicts[key] = _(
+                    "this value was recorded again on %(when)s, after your copy was made (%(since)s): "
+                    "it is now %(current)s, your copy has %(mine)s. Start again from a new copy"
+                ) % {"when": _moment(old.recorded_at), "since": _moment(since),
+                     "current": _display(old.value), "mine": _display(value)}
+                plan.conflict_values[key] = old.value
+                continue
             if allowed_indicators is not None and code not in allowed_indicators:
                 plan.refused[f"{units[uid].ref}:{code}"] = _("you may not change this indicator")
                 continue
@@ -237,9 +257,9 @@ def _current_values(unit_ids, period: Period, family: str, *, lock: bool) -> dic
         query = query.select_for_update()
     # Plain tuples, not model instances: a province workbook holds ~10,000 current values.
     return {
-        (unit_id, code): _Stored(pk, number, boolean)
-        for pk, unit_id, code, number, boolean in query.order_by().values_list(
-            "pk", "unit_id", "indicator", "number", "boolean")
+        (unit_id, code): _Stored(pk, number, boolean, recorded_at, recorded_by)
+        for pk, unit_id, code, number, boolean, recorded_at, recorded_by in query.order_by().values_list(
+            "pk", "unit_id", "indicator", "number", "boolean", "recorded_at", "recorded_by_id")
     }
 
 
@@ -249,6 +269,8 @@ def change_problems(
     *,
     reason: str = "",
     allowed_indicators: set[str] | None = None,
+    changed_since: datetime.datetime | None = None,
+    user=None,
 ) -> dict[str, str]:
     """What record_values_many would refuse in these typed values against the values stored now
     (keys "unit ref:indicator"), without writing: for reports that list every problem at once."""
@@ -256,8 +278,9 @@ def change_problems(
     units = {unit.pk: unit for unit in values_by_unit}
     existing = _current_values(units, period, family, lock=False)
     typed = {unit.pk: values for unit, values in values_by_unit.items()}
-    plan = _plan(units, typed, existing, reason, allowed_indicators)
-    return {**plan.refused, **plan.needing_reason}
+    plan = _plan(units, typed, existing, reason, allowed_indicators, since=changed_since,
+                 writer=getattr(_recorder(user), "pk", None))
+    return {**plan.refused, **plan.conflicts, **plan.needing_reason}
 
 
 def record_values(
@@ -308,6 +331,7 @@ def record_values_many(
     evaluate: bool = True,
     allowed_indicators: set[str] | None = None,
     base: Mapping[Unit, Mapping[str, Any]] | None = None,
+    changed_since: datetime.datetime | None = None,
 ) -> dict[int, RecordResult]:
     """Record values for many units of one period, in one transaction.
 
@@ -321,7 +345,8 @@ def record_values_many(
     in the column) like parsed ones. A unit that does not exist on the period's as_of date gets
     no values (error keyed "unit ref:"). With `base` (unit -> indicator -> the value the writer
     was shown, None for none), a value left as shown is not written and a change of a value
-    that was changed since it was shown raises EditConflict.
+    that was changed since it was shown raises EditConflict; with `changed_since` (when the
+    writer's copy was made), so does a change of a value recorded after that moment.
     """
     family = family_on(period.as_of)
     if family is None:
@@ -360,7 +385,8 @@ def record_values_many(
     with transaction.atomic():
         existing = _current_values(units, period, family, lock=True)
         plan = _plan(units, typed_by_unit, existing, reason, allowed_indicators, results,
-                     base=None if base is None else {unit.pk: seen for unit, seen in base.items()})
+                     base=None if base is None else {unit.pk: seen for unit, seen in base.items()},
+                     since=changed_since, writer=recorder.pk if recorder else None)
         if plan.refused:
             # The caller's access check decided which indicators this user may change; a
             # change outside them is a refused request, not a data error.

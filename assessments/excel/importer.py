@@ -6,12 +6,14 @@ Every problem is collected with its sheet, cell and reason before anything is wr
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
@@ -103,6 +105,20 @@ def _meta_row(value, cell: str, max_rows: int) -> int:
     if isinstance(value, bool) or not _ROW_NUMBER.match(text) or not 1 <= int(text) <= max_rows:
         raise _BadMeta(cell, _("“%(value)s” is not a row number of the sheet") % {"value": _short(value)})
     return int(text)
+
+
+def _meta_moment(value, cell: str) -> datetime.datetime | None:
+    """When the workbook was exported (an ISO date-time written by the exporter), or None for
+    a workbook without it. Changes of values recorded after it are refused as edit conflicts."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        moment = value if isinstance(value, datetime.datetime) else datetime.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise _BadMeta(cell, _("“%(value)s” is not a date and time") % {"value": _short(value)}) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
 
 
 def _short(value) -> str:
@@ -245,6 +261,7 @@ def _import_workbook(path_or_file, *, user, source, reason, progress, period, ip
         code_col = _meta_letters(_first(keys, "code_column", "A") or "A", at("code_column"), max_columns)
         first_row = _meta_row(_first(keys, "first_data_row", L.FIRST_DATA_ROW) or L.FIRST_DATA_ROW,
                               at("first_data_row"), max_rows)
+        exported_at = _meta_moment(_first(keys, "exported_at"), at("exported_at"))
     except _BadMeta as exc:
         result.problems.append(Problem(L.META_SHEET, exc.cell, _(
             "the sheet describing the workbook is damaged: %(reason)s. Export a new workbook from the site"
@@ -386,7 +403,8 @@ def _import_workbook(path_or_file, *, user, source, reason, progress, period, ip
         # The workbook is refused already: list the changes that would be refused too, so that
         # one round of corrections is enough.
         result.problems.extend(cell_problems(services.change_problems(
-            period, batch, reason=reason, allowed_indicators=allowed)))
+            period, batch, reason=reason, allowed_indicators=allowed, changed_since=exported_at,
+            user=user)))
     report(60)
     if result.problems:
         return result
@@ -398,7 +416,7 @@ def _import_workbook(path_or_file, *, user, source, reason, progress, period, ip
     try:
         written = services.record_values_many(
             period, batch, user=user, source=source, reason=reason, ip_address=ip_address,
-            allowed_indicators=allowed,
+            allowed_indicators=allowed, changed_since=exported_at,
         )
     except (services.BatchRejected, services.ValuesRefused) as exc:
         result.problems.extend(cell_problems(exc.errors))

@@ -204,3 +204,27 @@ def test_a_doctype_in_a_part_with_any_name_is_refused(world):
     content = rewrite(workbook_bytes(exported(world)), {"xl/custom/anything.dat": LAUGHS + b"<a/>"})
     result = import_workbook(io.BytesIO(content), user=world["officer"])
     assert result.problems[0].sheet == "xl/custom/anything.dat"
+
+
+def test_an_import_refuses_to_change_a_value_recorded_by_someone_else_after_the_export(world):
+    from assessments import services
+
+    wb = exported(world)
+    commune = world["communes"][1]
+    income = f"{meta_columns(wb)['10.1']}{row_of(wb, commune.ref)}"
+    water = f"{meta_columns(wb)['12.1']}{row_of(wb, commune.ref)}"
+    wb[L.DATA_SHEET][water] = 93  # the importer's own change
+    # Someone else corrects the income after the export; the workbook still has the old value.
+    services.record_values(commune, world["period"], {"10.1": "77"}, user=world["commune_officer"],
+                           source="xã", reason="điều tra lại")
+    before = IndicatorValue.objects.count()
+    result = import_workbook(io.BytesIO(workbook_bytes(wb)), user=world["officer"], source="t", reason="cập nhật")
+    assert [p.where for p in result.problems] == [f"{L.DATA_SHEET}!{income}"]
+    assert "sau khi bản của bạn được tạo" in result.problems[0].message and "77" in result.problems[0].message
+    assert IndicatorValue.objects.count() == before
+    # The importer's own later corrections of the same workbook are not conflicts.
+    wb[L.DATA_SHEET][income] = 77
+    assert import_workbook(io.BytesIO(workbook_bytes(wb)), user=world["officer"], source="t", reason="x").ok
+    wb[L.DATA_SHEET][water] = 94
+    again = import_workbook(io.BytesIO(workbook_bytes(wb)), user=world["officer"], source="t", reason="x")
+    assert again.ok and again.corrected == 1
