@@ -1,7 +1,28 @@
+import json
+import re
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.catalog import IndicatorInfo
+
+_BASE_NUMBER = re.compile(r"^-?[0-9]{1,14}(\.[0-9]{1,4})?$")
+
+
+def _base_json(value):
+    if value is None or isinstance(value, bool):
+        return value
+    return format(value.normalize(), "f")
+
+
+def _base_value(value):
+    """A value of the base token back to its typed form; ValueError when it is not one."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _BASE_NUMBER.match(value):
+        return Decimal(value)
+    raise ValueError(value)
 
 BOOL_CHOICES = [("", "—"), ("1", _("Yes")), ("0", _("No"))]
 
@@ -20,10 +41,15 @@ class ValuesForm(forms.Form):
         label=_("Reason for corrections"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when a value already recorded is changed."),
     )
+    # The values the form showed (JSON: indicator -> value or null), posted back so that the
+    # service can refuse a correction of a value someone else changed meanwhile.
+    base = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, indicators: list[IndicatorInfo], current: dict, allowed=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
+        self.fields["base"].initial = self.base_token(
+            {info.code: current.get(info.code) for info in indicators})
         # Indicators outside `allowed` are shown but disabled: posted values for them are ignored.
         self.allowed = allowed
         for info in indicators:
@@ -45,6 +71,35 @@ class ValuesForm(forms.Form):
     @staticmethod
     def field_name(code: str) -> str:
         return "v_" + code.replace(".", "_")
+
+    @staticmethod
+    def base_token(values: dict) -> str:
+        return json.dumps({code: _base_json(value) for code, value in values.items()},
+                          separators=(",", ":"), sort_keys=True)
+
+    def base_values(self) -> dict | None:
+        """The values the form showed when it was loaded (indicator -> typed value or None), or
+        None when the post carries none (then no edit conflict can be detected)."""
+        token = self.cleaned_data.get("base") or ""
+        if not token:
+            return None
+        try:
+            data = json.loads(token)
+            if not isinstance(data, dict):
+                return None
+            codes = {info.code for info in self.indicators}
+            return {code: _base_value(value) for code, value in data.items() if code in codes}
+        except (ValueError, TypeError):
+            return None
+
+    def replace_base(self, values: dict) -> None:
+        """After an edit conflict: the form now carries the current values as its base, so that
+        saving it again (knowingly) replaces them."""
+        seen = self.base_values() or {}
+        seen.update(values)
+        data = self.data.copy()
+        data[self.add_prefix("base")] = self.base_token(seen)
+        self.data = data
 
     def raw_values(self) -> dict[str, str]:
         return {

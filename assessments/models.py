@@ -1,8 +1,15 @@
 """Periods, recorded indicator values with history, stored evaluations, recognitions."""
 
+import decimal
+import logging
+import uuid
+from pathlib import Path
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +35,33 @@ class Period(models.Model):
         return self.name
 
 
+logger = logging.getLogger(__name__)
+
+
+class ReadableDecimalField(models.DecimalField):
+    """A DecimalField whose reads never fail on a stored value outside max_digits/decimal_places.
+
+    The services refuse such values before any write, but SQLite keeps whatever REAL it is given
+    (a 1e308 written before that check, or by hand) and Django's converter then raised
+    InvalidOperation on every page reading it. Here the quantize of such a value gives NaN (the
+    context does not trap), which reads as None (no value) and is logged. The column and its
+    migrations are those of a plain DecimalField."""
+
+    @cached_property
+    def context(self):
+        return decimal.Context(prec=self.max_digits, traps=[])
+
+    def from_db_value(self, value, expression, connection):
+        if isinstance(value, decimal.Decimal) and not value.is_finite():
+            logger.error("unreadable stored value in %s: read as no value", self)
+            return None
+        return value
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
 class IndicatorValueQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
@@ -45,7 +79,7 @@ class IndicatorValue(models.Model):
     # Indicator code within the criteria family (shared by its NTM and advanced sets).
     family = models.SlugField(max_length=64, db_index=False)
     indicator = models.CharField(max_length=32)
-    number = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    number = ReadableDecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     boolean = models.BooleanField(null=True, blank=True)
     is_current = models.BooleanField(default=True)
     supersedes = models.OneToOneField(
@@ -152,6 +186,36 @@ class Revocation(models.Model):
         return self.decision_number
 
 
+class ImportFileStorage(FileSystemStorage):
+    """Uploaded workbooks, outside the database and outside anything served: settings
+    NTM_IMPORT_DIR, by default DATA_DIR/imports (read at each use, so tests may change it)."""
+
+    @property
+    def base_location(self):
+        configured = getattr(settings, "NTM_IMPORT_DIR", None)
+        return str(configured or Path(settings.DATA_DIR) / "imports")
+
+    @property
+    def location(self):
+        return str(Path(self.base_location).resolve())
+
+    @property
+    def base_url(self):
+        return None
+
+
+_import_storage = ImportFileStorage()
+
+
+def import_storage():
+    return _import_storage
+
+
+def import_file_name(instance, filename: str) -> str:
+    """A name that says nothing and cannot be guessed: the original name stays in file_name."""
+    return f"{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
 class ImportJob(models.Model):
     """An Excel import started from the site: its file, state, progress and outcome.
 
@@ -166,7 +230,10 @@ class ImportJob(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=255)
-    content = models.BinaryField()
+    # The uploaded workbook, kept NTM_IMPORT_RETENTION_DAYS days after the job ends (command
+    # purge_import_files). `content` held it in the database before; only older jobs use it.
+    upload = models.FileField(storage=import_storage, upload_to=import_file_name, blank=True, max_length=200)
+    content = models.BinaryField(blank=True, default=b"")
     source = models.CharField(max_length=300, blank=True)
     reason = models.TextField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -178,8 +245,10 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     corrected_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
-    # [{"sheet", "cell", "message"}]
+    # [{"sheet", "cell", "message"}]: the first ones only (jobs.MAX_PROBLEMS_KEPT), then one
+    # entry per reason counting the rest; problems_total counts them all.
     problems = models.JSONField(default=list, blank=True)
+    problems_total = models.PositiveIntegerField(default=0)
     warnings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
@@ -194,3 +263,19 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def workbook(self) -> bytes | None:
+        """The uploaded file, None once purged."""
+        if self.upload:
+            try:
+                with self.upload.open("rb") as handle:
+                    return handle.read()
+            except FileNotFoundError:
+                return None
+        content = ImportJob.objects.filter(pk=self.pk).values_list("content", flat=True).first()
+        return bytes(content) if content else None
+
+    @property
+    def problems_count(self) -> int:
+        """Every problem found, also those not kept (jobs stored before the count: those kept)."""
+        return self.problems_total or len(self.problems)

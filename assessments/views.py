@@ -160,8 +160,11 @@ def commune_entry(request, ref, period_code):
                 unit, period, form.raw_values(), user=request.user,
                 source=form.cleaned_data["source"], reason=form.cleaned_data["reason"],
                 ip_address=request.META.get("REMOTE_ADDR"), allowed_indicators=allowed,
+                base=form.base_values(),
             )
         except services.BatchRejected as exc:
+            if isinstance(exc, services.EditConflict):
+                form.replace_base(exc.current)
             for code, message in exc.errors.items():
                 target = ValuesForm.field_name(code)
                 if target in form.fields:

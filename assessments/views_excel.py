@@ -75,19 +75,23 @@ def excel_export(request):
 
 @login_required
 def excel_import(request):
-    from assessments.excel.jobs import jobs_visible_to, start_import
+    from assessments.excel.jobs import ImportBusy, jobs_visible_to, start_import
 
     if not can_import(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = start_import(
-            user=request.user, file_name=upload.name, content=upload.read(),
-            source=form.cleaned_data["source"], reason=form.cleaned_data["reason"],
-            ip_address=request.META.get("REMOTE_ADDR"),
-        )
-        return redirect("assessments:excel_job", pk=job.pk)
+        try:
+            job = start_import(
+                user=request.user, file_name=upload.name, content=upload.read(),
+                source=form.cleaned_data["source"], reason=form.cleaned_data["reason"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except ImportBusy as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("assessments:excel_job", pk=job.pk)
     jobs = jobs_visible_to(request.user).filter(user=request.user)[:10]
     return render(request, "assessments/excel_import.html", {"form": form, "jobs": jobs})
 
@@ -120,9 +124,11 @@ def excel_job_marked(request, pk):
     job = _job_for(request, pk)
     if job.status != ImportJob.Status.FAILED or not job.problems:
         raise Http404
-    content = ImportJob.objects.values_list("content", flat=True).get(pk=job.pk)
+    content = job.workbook()
+    if content is None:  # purged after the retention period
+        raise Http404
     try:
-        marked = mark_problems(bytes(content), job.problems)
+        marked = mark_problems(content, job.problems)
     except Exception as exc:  # not a workbook: nothing to mark
         raise Http404 from exc
     response = HttpResponse(marked, content_type=XLSX)

@@ -6,19 +6,23 @@ Every problem is collected with its sheet, cell and reason before anything is wr
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from assessments import services
-from assessments.catalog import allowed_indicators, family_on
+from assessments.catalog import allowed_indicators, family_indicators, family_on
 from assessments.models import Period
 from assessments.queries import programme_communes
 from assessments.values import ValueError_, parse_indicator_value
+from criteria.models import CriteriaSet
 from units.models import COMMUNE_LEVEL_KINDS, Unit
 
 from . import layout as L
@@ -63,20 +67,85 @@ class ImportResult:
 
 Progress = Callable[[int], None]
 
+# What a workbook of the site can hold, plus a margin for rows and columns users add.
+ROW_MARGIN = 200
+COLUMN_MARGIN = 50
+_LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
+_ROW_NUMBER = re.compile(r"^[0-9]{1,7}$")
 
-def _meta(sheet: SheetData | None) -> tuple[dict[str, list[Any]], dict[int, str]]:
-    """Keys of the _meta sheet (column A) with their values, and column number -> code."""
+
+def sheet_limits() -> tuple[int, int]:
+    """(rows, columns) read from a sheet: every commune-level unit on its row and every
+    indicator of the largest family in its column, plus margins; never the declared dimension."""
+    families = (CriteriaSet.objects.filter(current_version__isnull=False)
+                .values_list("family", flat=True).distinct())
+    indicators = max((len(family_indicators(family)) for family in families), default=0)
+    communes = Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS).count()
+    rows = L.FIRST_DATA_ROW + max(communes, indicators) + ROW_MARGIN
+    return rows, L.FIRST_INDICATOR_COL + indicators + COLUMN_MARGIN
+
+
+class _BadMeta(Exception):
+    def __init__(self, cell: str, message: str):
+        self.cell = cell
+        super().__init__(message)
+
+
+def _meta_letters(value, cell: str, max_columns: int) -> int:
+    text = str(value).strip()
+    if not _LETTERS.match(text) or L.column_index(text) > max_columns:
+        raise _BadMeta(cell, _("“%(value)s” is not a column letter of the sheet") % {"value": _short(value)})
+    return L.column_index(text)
+
+
+def _meta_row(value, cell: str, max_rows: int) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if isinstance(value, bool) or not _ROW_NUMBER.match(text) or not 1 <= int(text) <= max_rows:
+        raise _BadMeta(cell, _("“%(value)s” is not a row number of the sheet") % {"value": _short(value)})
+    return int(text)
+
+
+def _meta_moment(value, cell: str) -> datetime.datetime | None:
+    """When the workbook was exported (an ISO date-time written by the exporter), or None for
+    a workbook without it. Changes of values recorded after it are refused as edit conflicts."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        moment = value if isinstance(value, datetime.datetime) else datetime.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise _BadMeta(cell, _("“%(value)s” is not a date and time") % {"value": _short(value)}) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _meta(sheet: SheetData | None, max_columns: int,
+          rows_of: dict[str, int] | None = None) -> tuple[dict[str, list[Any]], dict[int, str]]:
+    """Keys of the _meta sheet (column A) with their values, and column number -> code (and in
+    `rows_of`, the row of each key). Raises _BadMeta for a formula or a column that is not a
+    column letter."""
     keys: dict[str, list[Any]] = {}
     columns: dict[int, str] = {}
+    rows_of = {} if rows_of is None else rows_of
     if sheet is None:
         return keys, columns
-    for cells in sheet.rows.values():
+    if sheet.formulas:
+        raise _BadMeta(L.cell_ref(*min(sheet.formulas)), _("the cell holds a formula"))
+    for row, cells in sheet.rows.items():
         key = str(cells.get(1, "")).strip()
         rest = [cells[c] for c in sorted(cells) if c > 1]
         if key == "column" and len(rest) >= 2:
-            columns[L.column_index(str(rest[0]).strip())] = str(rest[1]).strip()
+            columns[_meta_letters(rest[0], L.cell_ref(row, 2), max_columns)] = str(rest[1]).strip()
         elif key:
             keys.setdefault(key, []).extend(rest)
+            rows_of.setdefault(key, row)
     return keys, columns
 
 
@@ -162,16 +231,42 @@ def _import_workbook(path_or_file, *, user, source, reason, progress, period, ip
     report = progress or (lambda percent: None)
     result = ImportResult()
     sheet = L.DATA_SHEET
+    max_rows, max_columns = sheet_limits()
     try:
-        data = read_workbook(path_or_file, {L.DATA_SHEET, L.META_SHEET})
-    except NotAWorkbook:
-        result.problems.append(Problem("", "", _("the file is not an Excel workbook (.xlsx)")))
+        data = read_workbook(path_or_file, {L.DATA_SHEET, L.META_SHEET}, max_rows=max_rows,
+                             max_columns=max_columns)
+    except NotAWorkbook as exc:
+        message = _("the file is not an Excel workbook (.xlsx)")
+        if str(exc):
+            message = _("the file is not a usable Excel workbook (.xlsx): %(reason)s") % {"reason": exc}
+        result.problems.append(Problem(exc.part, "", message))
         return result
     report(30)
     if L.DATA_SHEET not in data.sheets:
         result.problems.append(Problem(sheet, "", _("the workbook has no sheet named “%(name)s”") % {"name": sheet}))
         return result
-    keys, meta_columns = _meta(data.sheets.get(L.META_SHEET))
+    for read in data.sheets.values():
+        if read.rows_beyond is not None:
+            result.problems.append(Problem(read.name, L.cell_ref(read.rows_beyond, 1), _(
+                "the sheet goes on beyond row %(row)s, more than a workbook of the province holds: "
+                "delete the rows below the last commune") % {"row": read.rows_beyond - 1}))
+            return result
+    rows_of: dict[str, int] = {}
+    try:
+        keys, meta_columns = _meta(data.sheets.get(L.META_SHEET), max_columns, rows_of)
+
+        def at(key):
+            return L.cell_ref(rows_of[key], 2) if key in rows_of else ""
+
+        code_col = _meta_letters(_first(keys, "code_column", "A") or "A", at("code_column"), max_columns)
+        first_row = _meta_row(_first(keys, "first_data_row", L.FIRST_DATA_ROW) or L.FIRST_DATA_ROW,
+                              at("first_data_row"), max_rows)
+        exported_at = _meta_moment(_first(keys, "exported_at"), at("exported_at"))
+    except _BadMeta as exc:
+        result.problems.append(Problem(L.META_SHEET, exc.cell, _(
+            "the sheet describing the workbook is damaged: %(reason)s. Export a new workbook from the site"
+        ) % {"reason": exc}))
+        return result
     rows = data.sheets[L.DATA_SHEET]
 
     # Period and family
@@ -206,8 +301,6 @@ def _import_workbook(path_or_file, *, user, source, reason, progress, period, ip
 
     # Columns and rows
     by_code = {c.code: c for c in family_columns(family, period.as_of)}
-    code_col = L.column_index(str(_first(keys, "code_column", "A")).strip() or "A")
-    first_row = int(_first(keys, "first_data_row", L.FIRST_DATA_ROW) or L.FIRST_DATA_ROW)
     columns = _map_columns(rows.rows.get(L.HEADER_ROW, {}), meta_columns, by_code, code_col, result, sheet)
 
     data_rows: dict[int, str] = {}
@@ -216,6 +309,10 @@ def _import_workbook(path_or_file, *, user, source, reason, progress, period, ip
             continue
         cells = rows.rows[row_number]
         code = cells.get(code_col)
+        if (row_number, code_col) in rows.formulas:
+            result.problems.append(Problem(sheet, L.cell_ref(row_number, code_col), _(
+                "the cell holds a formula: type the commune code itself")))
+            continue
         if code is None:
             if any(col in columns for col in cells):
                 result.problems.append(Problem(sheet, L.cell_ref(row_number, code_col), _(
@@ -267,6 +364,11 @@ def _import_workbook(path_or_file, *, user, source, reason, progress, period, ip
             raw = cells.get(col)
             if raw is None:
                 continue
+            if (row_number, col) in rows.formulas:
+                result.problems.append(Problem(sheet, L.cell_ref(row_number, col), _(
+                    "indicator %(label)s: the cell holds a formula; type the value itself (formulas "
+                    "are not imported)") % {"label": column.label}))
+                continue
             if is_date(raw):
                 result.problems.append(Problem(sheet, L.cell_ref(row_number, col), _(
                     "indicator %(label)s: a date is not a value for this indicator") % {"label": column.label}))
@@ -301,7 +403,8 @@ def _import_workbook(path_or_file, *, user, source, reason, progress, period, ip
         # The workbook is refused already: list the changes that would be refused too, so that
         # one round of corrections is enough.
         result.problems.extend(cell_problems(services.change_problems(
-            period, batch, reason=reason, allowed_indicators=allowed)))
+            period, batch, reason=reason, allowed_indicators=allowed, changed_since=exported_at,
+            user=user)))
     report(60)
     if result.problems:
         return result
@@ -313,7 +416,7 @@ def _import_workbook(path_or_file, *, user, source, reason, progress, period, ip
     try:
         written = services.record_values_many(
             period, batch, user=user, source=source, reason=reason, ip_address=ip_address,
-            allowed_indicators=allowed,
+            allowed_indicators=allowed, changed_since=exported_at,
         )
     except (services.BatchRejected, services.ValuesRefused) as exc:
         result.problems.extend(cell_problems(exc.errors))

@@ -6,23 +6,69 @@ default True), runs it at once; a Celery task only has to call `run_import_job(j
 
 from __future__ import annotations
 
+import datetime
 import io
+import re
+from collections import Counter
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from assessments.models import ImportJob
 
-from .importer import import_workbook
+from .importer import Problem, import_workbook
+
+# Problems stored on a job (and so shown on its page and marked in the copy): the first ones,
+# then one line per reason with the number of the others. A workbook with 10^6 bad cells
+# otherwise stored a 128 MB JSON.
+MAX_PROBLEMS_KEPT = 200
+# Unfinished jobs a user may have at once; a job unfinished for longer is deemed dead.
+MAX_UNFINISHED_JOBS = 1
+STALE_AFTER = datetime.timedelta(minutes=30)
+
+_DETAILS = re.compile(r"“[^”]*”|-?[0-9][0-9.,]*")
+
+
+class ImportBusy(Exception):
+    """The user already has an import waiting or running."""
+
+
+def _reason(message: str) -> str:
+    """A problem's message without its particulars (values, codes, numbers): its reason."""
+    return _DETAILS.sub("…", message)
+
+
+def kept_problems(problems: list[Problem]) -> list[dict[str, str]]:
+    """The problems to store: the first MAX_PROBLEMS_KEPT, then the rest counted by reason."""
+    kept = [p.as_dict() for p in problems[:MAX_PROBLEMS_KEPT]]
+    rest = Counter(_reason(p.message) for p in problems[MAX_PROBLEMS_KEPT:])
+    for reason, count in rest.most_common():
+        kept.append({"sheet": "", "cell": "", "message": _(
+            "%(count)s more problems not listed: %(reason)s") % {"count": count, "reason": reason}})
+    return kept
+
+
+def unfinished_jobs(user):
+    return ImportJob.objects.filter(
+        user=user, status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING],
+        created_at__gte=timezone.now() - STALE_AFTER,
+    )
 
 
 def start_import(*, user, file_name: str, content: bytes, source: str = "", reason: str = "",
                  ip_address: str | None = None) -> ImportJob:
+    """Record an upload and run it (inline mode). ImportBusy when the user already has
+    MAX_UNFINISHED_JOBS imports waiting or running."""
+    if unfinished_jobs(user).count() >= MAX_UNFINISHED_JOBS:
+        raise ImportBusy(_("You already have an import waiting or running: wait until it ends "
+                           "before uploading another workbook."))
     job = ImportJob.objects.create(
-        user=user, file_name=file_name[:255], content=content, source=source, reason=reason,
-        ip_address=ip_address, created_at=timezone.now(),
+        user=user, file_name=file_name[:255], upload=ContentFile(content, name="upload.xlsx"),
+        source=source, reason=reason, ip_address=ip_address, created_at=timezone.now(),
     )
     if getattr(settings, "NTM_BACKGROUND_INLINE", True):
         run_import_job(job.pk)
@@ -44,13 +90,14 @@ def run_import_job(job_id: int) -> None:
 
     try:
         result = import_workbook(
-            io.BytesIO(bytes(job.content)), user=job.user, source=job.source, reason=job.reason,
+            io.BytesIO(job.workbook() or b""), user=job.user, source=job.source, reason=job.reason,
             progress=progress, ip_address=job.ip_address,
         )
     except Exception as exc:  # an unexpected failure still ends the job
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportJob.Status.FAILED, progress=100, finished_at=timezone.now(),
-            problems=[{"sheet": "", "cell": "", "message": f"{type(exc).__name__}: {exc}"}],
+            problems=[{"sheet": "", "cell": "", "message": f"{type(exc).__name__}: {str(exc)[:500]}"}],
+            problems_total=1,
         )
         raise
     ImportJob.objects.filter(pk=job_id).update(
@@ -58,8 +105,8 @@ def run_import_job(job_id: int) -> None:
         progress=100, finished_at=timezone.now(), period_code=result.period_code,
         units_count=result.units, values_count=result.values, created_count=result.created,
         corrected_count=result.corrected, unchanged_count=result.unchanged,
-        problems=[p.as_dict() for p in result.problems],
-        warnings=[p.as_dict() for p in result.warnings],
+        problems=kept_problems(result.problems), problems_total=len(result.problems),
+        warnings=kept_problems(result.warnings),
     )
 
 
@@ -69,3 +116,22 @@ def jobs_visible_to(user):
     if scope_for(user).manage_users:
         return qs
     return qs.filter(Q(user=user))
+
+
+def purge_files(days: int | None = None, *, now=None) -> int:
+    """Delete the uploaded workbooks of jobs ended more than `days` days ago (setting
+    NTM_IMPORT_RETENTION_DAYS, default 30); the jobs stay, with their counts and problems.
+    Returns the number of jobs whose file was deleted."""
+    if days is None:
+        days = getattr(settings, "NTM_IMPORT_RETENTION_DAYS", 30)
+    limit = (now or timezone.now()) - datetime.timedelta(days=days)
+    old = (ImportJob.objects.defer("content", "problems", "warnings")
+           .filter(Q(finished_at__lt=limit) | Q(finished_at__isnull=True, created_at__lt=limit))
+           .exclude(upload="", content=b""))
+    purged = 0
+    for job in old.iterator():
+        if job.upload:
+            job.upload.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(upload="", content=b"")
+        purged += 1
+    return purged

@@ -9,11 +9,15 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
+from .reader import check_archive
+
 RED = PatternFill("solid", fgColor="FF9999")
 
 
 def mark_problems(content: bytes, problems: Iterable[dict]) -> bytes:
-    """`problems` as stored on the job: dicts with sheet, cell and message."""
+    """`problems` as stored on the job: dicts with sheet, cell and message. Raises NotAWorkbook
+    for a file the import checks refuse (a zip bomb must not be opened here either)."""
+    check_archive(io.BytesIO(content))
     wb = load_workbook(io.BytesIO(content))
     by_cell: dict[tuple[str, str], list[str]] = {}
     for problem in problems:

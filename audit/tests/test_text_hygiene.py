@@ -100,6 +100,9 @@ def test_attachment_response_quotes_only_a_safe_name():
 def test_request_ip_is_an_address_or_none(settings):
     settings.NTM_CLIENT_IP_HEADER = ""
     assert text.request_ip(RequestFactory().get("/", REMOTE_ADDR="203.0.113.9")) == "203.0.113.9"
+    # Behind a trusted proxy a bad forwarded entry falls back to REMOTE_ADDR; a bad REMOTE_ADDR
+    # stores nothing.
     settings.NTM_CLIENT_IP_HEADER, settings.NTM_TRUSTED_PROXY_COUNT = "X-Real-IP", 1
-    assert text.request_ip(RequestFactory().get("/", HTTP_X_REAL_IP="not-an-ip")) is None
+    assert text.request_ip(RequestFactory().get("/", HTTP_X_REAL_IP="not-an-ip")) == "127.0.0.1"
+    assert text.request_ip(RequestFactory().get("/", REMOTE_ADDR="not-an-ip")) is None
     assert text.request_ip(None) is None

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_leaner_value_indexes'),
+        ('assessments', '0005_importjob_upload_file'),
     ]
 
     operations = [
