@@ -43,6 +43,8 @@ EXEMPT = {
     "assessments.periods.periods_of_unit": "reads only",
     "assessments.periods.period_for_day": "reads only",
     "planning.transfer.candidates": "reads only",
+    "accounts.services.is_privileged": "pure: whether an account is a superuser or staff",
+    "accounts.services.may_manage": "pure: whether one user may manage another",
 }
 # Write modules that are not named services.py.
 WRITE_MODULES = ["assessments/groups.py", "assessments/periods.py", "planning/transfer.py"]
