@@ -143,6 +143,11 @@ def commune_detail(request, ref):
 def commune_entry(request, ref, period_code):
     unit = commune_for_user(request.user, ref, write=True)
     period = get_object_or_404(Period, code=period_code)
+    if not unit.is_valid_on(period.as_of):
+        # The service refuses such values too; say it before the officer types anything.
+        messages.error(request, _("%(unit)s did not exist on %(day)s (%(period)s): choose a period in which it exists.")
+                       % {"unit": unit.name, "day": period.as_of.strftime("%d/%m/%Y"), "period": period.name})
+        return redirect("assessments:detail", ref=unit.ref)
     ctx = queries.period_context(period)
     if ctx.family is None:
         messages.error(request, _("No criteria set is in force for this period."))

@@ -19,7 +19,7 @@ from assessments.catalog import family_on
 from assessments.models import IndicatorValue, Period
 from assessments.queries import programme_communes, province_on
 from criteria.queries import catalog_versions, current_catalog
-from units.models import AttributeName, Unit
+from units.models import AttributeName, Unit, UnitKind
 from units.queries import attributes_on
 
 from . import layout as L
@@ -126,7 +126,10 @@ def export_workbook(period: Period, units: Sequence[Unit], *, user=None,
         raise NothingToExport("Không có bộ tiêu chí nào có hiệu lực cho kỳ này.")
     at = at or timezone.now()
     unit_ids = [u.pk for u in units]
-    regions = attributes_on(unit_ids, _threshold_key(family), period.as_of)
+    key_attribute = _threshold_key(family)
+    # 2021-2025 thresholds are by region (vùng), 2026-2030 by commune group (nhóm).
+    word = "nhóm" if key_attribute == AttributeName.GROUP else "vùng"
+    regions = attributes_on(unit_ids, key_attribute, period.as_of)
     region_keys = sorted(set(regions.values()))
     columns = family_columns(family, period.as_of, region_keys)
     values: dict[int, dict[str, object]] = {uid: {} for uid in unit_ids}
@@ -144,7 +147,7 @@ def export_workbook(period: Period, units: Sequence[Unit], *, user=None,
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
     ws.cell(row=L.UNIT_ROW, column=L.NAME_COL, value="Đơn vị tính")
     ws.cell(row=L.THRESHOLD_ROW, column=L.NAME_COL,
-            value="Ngưỡng đạt" + (f" (vùng {region_keys[0]})" if len(region_keys) == 1 else ""))
+            value="Ngưỡng đạt" + (f" ({word} {region_keys[0]})" if len(region_keys) == 1 else ""))
     one_region = len(region_keys) <= 1
     for offset, column in enumerate(columns):
         col = L.FIRST_INDICATOR_COL + offset
@@ -155,9 +158,10 @@ def export_workbook(period: Period, units: Sequence[Unit], *, user=None,
             text = column.thresholds.get(region_keys[0], "") if region_keys else ""
             ws.cell(row=L.THRESHOLD_ROW, column=col, value=text)
         else:
-            cell = ws.cell(row=L.THRESHOLD_ROW, column=col, value="theo vùng (xem sheet Ngưỡng)")
+            cell = ws.cell(row=L.THRESHOLD_ROW, column=col, value=f"theo {word} (xem sheet Ngưỡng)")
             cell.comment = Comment(
-                "\n".join(f"Vùng {k}: {column.thresholds.get(k) or '—'}" for k in region_keys), "NTM"
+                "\n".join(f"{word.capitalize()} {k}: {column.thresholds.get(k) or '—'}" for k in region_keys),
+                "NTM",
             )
         ws.column_dimensions[L.column_letter(col)].width = 16
     ws.column_dimensions["A"].width = 10
@@ -168,7 +172,8 @@ def export_workbook(period: Period, units: Sequence[Unit], *, user=None,
     row = L.FIRST_DATA_ROW
     for unit in units:
         for col, text in ((L.CODE_COL, unit.ref), (L.NAME_COL, unit.name),
-                          (L.DISTRICT_COL, unit.parent.name if unit.parent_id else "")):
+                          (L.DISTRICT_COL, unit.parent.name if unit.parent_id
+                           and unit.parent.kind == UnitKind.DISTRICT else "")):
             cell = ws.cell(row=row, column=col, value=text)
             cell.fill = FIXED_FILL
             if col == L.CODE_COL:
@@ -192,7 +197,7 @@ def export_workbook(period: Period, units: Sequence[Unit], *, user=None,
 
     # Thresholds per region
     th = wb.create_sheet(L.THRESHOLD_SHEET)
-    th.append(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính"] + [f"Vùng {k}" for k in region_keys])
+    th.append(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính"] + [f"{word.capitalize()} {k}" for k in region_keys])
     for cell in th[1]:
         cell.font, cell.fill = BOLD, HEADER_FILL
     for column in columns:

@@ -276,3 +276,35 @@ def test_the_monthly_report_links_to_the_entry_of_the_matching_period(criteria_s
     assert _entry_url(Reporter(unit=communes[0]), november) == f"/xa/{communes[0].ref}/nhap/2026/"
     # A commune dissolved on 30/06/2025 has nothing to enter for 2026.
     assert _entry_url(Reporter(unit=old[0]), november) is None
+
+
+def test_the_entry_form_of_a_period_before_the_commune_existed_is_not_offered(client, criteria_sets, settings):
+    from accounts.models import OrganisationKind, Role
+    from accounts.services import create_user, ensure_organisation
+
+    _province, communes = make_new_province(1)
+    make_period(2024)
+    org = ensure_organisation(code="xa-moi", name="UBND Xã Mới", kind=OrganisationKind.COMMUNE, unit=communes[0])
+    create_user(by=None, username="xa.moi", full_name="Xã mới", email="", organisation=org,
+                role=Role.COMMUNE_OFFICER, password="x-Strong-Pass-2025")
+    client.login(username="xa.moi", password="x-Strong-Pass-2025")
+    response = client.get(f"/xa/{communes[0].ref}/nhap/2024/", follow=True)
+    assert "không tồn tại vào ngày 31/12/2024" in response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/xa/{communes[0].ref}/"
+
+
+def test_the_2026_workbook_names_groups_not_regions(admin_client, criteria_sets, settings):
+    import io
+
+    from openpyxl import load_workbook
+
+    settings.NTM_PROVINCE_REFS = "77-20250701"
+    _province, communes = make_new_province(3)
+    period = make_period_2026()
+    services.record_values_many(period, {u: values_2026(period, group="nhom-2") for u in communes}, source="t")
+    response = admin_client.get("/xa/excel/xuat/?ky=2026")
+    workbook = load_workbook(io.BytesIO(response.content))
+    header = [c.value for c in workbook["Ngưỡng"][1]]
+    assert header[3:] == ["Nhóm nhom-1", "Nhóm nhom-2", "Nhóm nhom-3"]
+    data = workbook.worksheets[0]
+    assert all(data.cell(row=r, column=3).value in (None, "") for r in range(5, 8))
