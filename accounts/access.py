@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Profile, Role
 from units.models import COMMUNE_LEVEL_KINDS, Unit, UnitKind, UnitLineage
@@ -95,9 +96,12 @@ def _compute(user) -> Scope:
         return Scope(role, None, None if criteria else frozenset(), criteria=criteria)
     if scope_unit is None:
         return NOTHING
+    # Districts were abolished on 1/7/2025: a district officer keeps reading the history of its
+    # communes and writes nothing once the district no longer exists.
+    exists = scope_unit.is_valid_on(timezone.localdate())
     if role == Role.DISTRICT_OFFICER:
         ids = frozenset(_under(scope_unit))
-        return Scope(role, ids, ids)
+        return Scope(role, ids, ids if exists else frozenset())
     if role == Role.COMMUNE_OFFICER:
         return Scope(role, frozenset(_with_predecessors(scope_unit)), frozenset({scope_unit.pk}))
     if role == Role.VIEWER:

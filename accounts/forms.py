@@ -36,8 +36,11 @@ def scope_units(day: datetime.date | None = None, current: Unit | None = None):
     return Unit.objects.filter(condition).select_related("parent").order_by("kind", "parent__name", "name")
 
 
-def organisations(current: Organisation | None = None):
-    condition = Q(is_active=True)
+def organisations(current: Organisation | None = None, day: datetime.date | None = None):
+    """Active organisations that exist on the day (today by default), plus the current one."""
+    day = day or timezone.localdate()
+    condition = (Q(is_active=True) & (Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+                 & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
     if current is not None:
         condition |= Q(pk=current.pk)
     return Organisation.objects.filter(condition).order_by("kind", "name")
@@ -105,8 +108,26 @@ class ProfileFieldsForm(forms.Form):
 
     def __init__(self, *args, current_organisation=None, current_scope=None, day=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations(current_organisation)
-        self.fields["scope_unit"].queryset = scope_units(day, current_scope)
+        self.day = day or timezone.localdate()
+        self.current_organisation, self.current_scope = current_organisation, current_scope
+        self.fields["organisation"].queryset = organisations(current_organisation, self.day)
+        self.fields["scope_unit"].queryset = scope_units(self.day, current_scope)
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, scope = cleaned.get("organisation"), cleaned.get("scope_unit")
+        if organisation is None:
+            return cleaned
+        changed = organisation != self.current_organisation or scope != self.current_scope
+        if changed and not organisation.is_valid_on(self.day):
+            self.add_error("organisation", _("This organisation no longer exists (until %(day)s).")
+                           % {"day": organisation.valid_to.strftime("%d/%m/%Y")})
+        home = organisation.unit
+        if (changed and scope is not None and home is not None and scope != home
+                and scope.parent_id != home.pk and not (scope.parent and scope.parent.parent_id == home.pk)):
+            self.add_error("scope_unit", _("The scope must be the organisation's unit or a unit within it "
+                                           "(%(unit)s).") % {"unit": home.name})
+        return cleaned
 
 
 class UserCreateForm(PasswordPairMixin, ProfileFieldsForm):

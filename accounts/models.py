@@ -20,12 +20,20 @@ class Organisation(models.Model):
     # district or the commune for those.
     unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     is_active = models.BooleanField(default=True)
+    # Organisations change with the reforms (a district's people's committee ended on 30/06/2025;
+    # departments were merged in 2025): None = no known start or end.
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to)
 
 
 class Role(models.TextChoices):

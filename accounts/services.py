@@ -137,13 +137,19 @@ def set_active(*, by, user, active: bool, reason: str = "", ip_address: str | No
 
 
 @transaction.atomic
-def ensure_organisation(*, code: str, name: str, kind: str, unit=None, by=None) -> Organisation:
+def ensure_organisation(*, code: str, name: str, kind: str, unit=None, by=None, valid_from=None,
+                        valid_to=None) -> Organisation:
+    """The organisation with this code, created when missing, with the dates it exists
+    (None: no known start or end)."""
     organisation, created = Organisation.objects.get_or_create(
-        code=code, defaults={"name": name, "kind": kind, "unit": unit}
+        code=code, defaults={"name": name, "kind": kind, "unit": unit, "valid_from": valid_from,
+                             "valid_to": valid_to}
     )
     if created:
         audit.record(action="organisation.create", object_type="organisation", object_id=code,
-                     user=by, after={"name": name, "kind": kind, "unit": unit.ref if unit else None})
+                     user=by, after={"name": name, "kind": kind, "unit": unit.ref if unit else None,
+                                     "valid_from": valid_from.isoformat() if valid_from else None,
+                                     "valid_to": valid_to.isoformat() if valid_to else None})
     return organisation
 
 

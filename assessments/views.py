@@ -143,8 +143,9 @@ def commune_detail(request, ref):
 def commune_entry(request, ref, period_code):
     unit = commune_for_user(request.user, ref, write=True)
     period = get_object_or_404(Period, code=period_code)
-    if not unit.is_valid_on(period.as_of):
-        # The service refuses such values too; say it before the officer types anything.
+    if request.method == "GET" and not unit.is_valid_on(period.as_of):
+        # The service refuses such values (a POST shows its message on the form); say it before
+        # the officer types anything.
         messages.error(request, _("%(unit)s did not exist on %(day)s (%(period)s): choose a period in which it exists.")
                        % {"unit": unit.name, "day": period.as_of.strftime("%d/%m/%Y"), "period": period.name})
         return redirect("assessments:detail", ref=unit.ref)

@@ -57,7 +57,8 @@ def ensure_demo_plan_2026() -> Phase:
 
 
 SEED = 2025
-DEMO_AGENCY = "so-nong-nghiep"
+# The demo department: merged into Sở Nông nghiệp và Môi trường in 2025 (accounts.demo).
+DEMO_AGENCIES = ("so-nong-nghiep-moi-truong", "so-nong-nghiep")
 
 
 def ensure_demo_roadmaps(seed: int = SEED, period=None) -> dict:
@@ -90,7 +91,8 @@ def ensure_demo_roadmaps(seed: int = SEED, period=None) -> dict:
     rng = random.Random(seed)
     # Items of a past period are dated as they were planned then (the day after its as_of).
     today = min(queries.today(), ctx.period.as_of + datetime.timedelta(days=1))
-    agency = Organisation.objects.filter(code=DEMO_AGENCY).first()
+    agency = next((o for o in Organisation.objects.filter(code__in=DEMO_AGENCIES).order_by("-valid_from")
+                   if o.is_valid_on(ctx.period.as_of)), None)
     agency_criteria = set(
         agency.assignments.filter(criteria_set_code=ctx.base_set.code).values_list("criterion_code", flat=True)
     ) if agency else set()
@@ -143,7 +145,7 @@ def ensure_demo_roadmaps(seed: int = SEED, period=None) -> dict:
         days = (today - datetime.timedelta(days=105), today - datetime.timedelta(days=40))
         for unit, day in zip(helped[:2], days, strict=False):
             record_field_visit(
-                agency, unit, date=day, members="Đoàn công tác Sở Nông nghiệp và PTNT (minh họa)",
+                agency, unit, date=day, members=f"Đoàn công tác {agency.name} (minh họa)",
                 criteria_checked=sorted(agency_criteria), illustrative=True,
                 findings="Hệ thống thủy lợi nội đồng xuống cấp; tổ chức sản xuất chưa có liên kết (minh họa)",
                 difficulties="Thiếu vốn đối ứng; địa hình chia cắt (minh họa)",

@@ -115,7 +115,9 @@ WRITE = {
     ("officer", "A", "10.1"): (403, False),
     ("agency", "A", "3.1"): (302, True),
     ("agency", "A", "10.1"): (302, False),  # not the agency's criterion: the field is ignored
-    ("district", "A", "10.1"): (302, True),
+    # The district was abolished on 1/7/2025: today its officer reads, and writes nothing
+    # (test_a_district_officer_wrote_while_the_district_existed covers the time before).
+    ("district", "A", "10.1"): (403, False),
     ("district", "C", "10.1"): (403, False),
     ("commune_a", "A", "10.1"): (302, True),
     ("commune_a", "B", "10.1"): (403, False),
@@ -178,3 +180,16 @@ def test_only_administrators_record_recognition_decisions(client, world, role):
         "level_code": "ntm", "decision_number": "1/QĐ-UBND", "decision_date": "01/02/2024", "issuer": "UBND"})
     assert response.status_code == RECOGNISE[role]
     assert Recognition.objects.filter(unit=unit).exists() is (RECOGNISE[role] == 302)
+
+
+def test_a_district_officer_wrote_while_the_district_existed(client, world):
+    import time_machine
+
+    unit, period = world["units"]["A"], world["period"]
+    with time_machine.travel(datetime.datetime(2025, 5, 2, 9, tzinfo=datetime.UTC), tick=False):
+        response = as_user(client, world, "district").post(
+            f"/xa/{unit.ref}/nhap/{period.code}/", {"v_10_1": "77", "source": "s", "reason": "r"})
+    assert response.status_code == 302
+    assert IndicatorValue.objects.current().get(unit=unit, period=period, indicator="10.1").number == 77
+    # Reading the history stays open today.
+    assert as_user(client, world, "district").get(f"/xa/{unit.ref}/").status_code == 200

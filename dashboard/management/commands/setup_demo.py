@@ -64,7 +64,7 @@ class Command(BaseCommand):
                 f"{present['unconfirmed']} xã chưa xác nhận nhóm."
             )
         province = province_on(datetime.date(2025, 6, 30))
-        personas = ensure_demo_users(province)
+        personas = ensure_demo_users(province, province_on(demo_2026.GROUPS_FROM))
         for code in ("2025", "2026"):
             roadmaps = ensure_demo_roadmaps(period=Period.objects.filter(code=code).first())
             if roadmaps.get("items"):
