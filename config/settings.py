@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "planning",
     "dashboard",
     "reporting",
+    "finance",
 ]
 
 MIDDLEWARE = [
