@@ -129,7 +129,9 @@ class PlanLine(models.Model):
         ordering = ["year", "programme", "component", "source"]
         constraints = [
             models.UniqueConstraint(fields=["province", "year", "programme", "component", "source"],
-                                    name="unique_plan_line", nulls_distinct=False),
+                                    name="unique_plan_line"),
+            models.UniqueConstraint(fields=["province", "year", "programme", "source"],
+                                    condition=models.Q(component__isnull=True), name="unique_plan_line_no_component"),
         ]
 
     def __str__(self) -> str:

@@ -57,9 +57,12 @@ class DebtRow:
         return self.debt.amount - self.repaid
 
 
-def debts(*, unit_ids=None, province: Unit | None = None, open_only: bool = True) -> list[DebtRow]:
-    """Debts with their repayments (one query), oldest first."""
+def debts(*, unit_ids=None, province: Unit | None = None, open_only: bool = True,
+          until: datetime.date | None = None) -> list[DebtRow]:
+    """Debts (owed since `until` or earlier) with their repayments to date (one query), oldest first."""
     qs = Debt.objects.select_related("project", "unit").annotate(repaid=_repaid_subquery())
+    if until is not None:
+        qs = qs.filter(since__lte=until)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
     if province is not None:
@@ -273,7 +276,7 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
     summary.priority_allocated = sum(r.allocated for r in communes.values() if r.priority)
     summary.other_allocated = sum(r.allocated for r in communes.values() if not r.priority)
     # 9. debts
-    summary.debts = debts(unit_ids=unit_ids, province=province)
+    summary.debts = debts(unit_ids=unit_ids, province=province, until=as_of)
     for d in summary.debts:
         if d.debt.unit_id in communes:
             communes[d.debt.unit_id].debt += d.outstanding
