@@ -321,6 +321,76 @@ def set_allocation(*, project: Project, plan_line: PlanLine, amount: int, decisi
     return allocation
 
 
+@dataclass(frozen=True)
+class AllocationSpec:
+    project: Project
+    plan_line: PlanLine
+    amount: int
+
+
+@transaction.atomic
+def allocate_many(specs: list[AllocationSpec], *, decision_number: str, decision_date: datetime.date,
+                  user=None, reason: str = "", ip_address: str | None = None) -> list[Allocation]:
+    """One allocation decision for many projects (new allocations only; an adjustment goes
+    through set_allocation). All or nothing: refused with the figures of every plan line that
+    would be exceeded. A constant number of queries for any number of projects."""
+    if not decision_number.strip():
+        raise Refused(_("A plan or allocation needs the number of its decision."))
+    line_ids = {s.plan_line.pk for s in specs}
+    lines = {line.pk: line for line in PlanLine.objects.select_for_update().filter(pk__in=line_ids)
+             .select_related("programme", "component", "source", "province")}
+    taken = dict(Allocation.objects.filter(plan_line_id__in=line_ids).values("plan_line_id")
+                 .annotate(s=Sum("amount")).values_list("plan_line_id", "s"))
+    existing = set(Allocation.objects.filter(plan_line_id__in=line_ids,
+                                             project_id__in={s.project.pk for s in specs})
+                   .values_list("plan_line_id", "project_id"))
+    provinces = {line.province_id for line in lines.values()}
+    under: dict[int, set[int]] = {pk: set() for pk in provinces}
+    for unit_id, parent_id, grand_id in (Unit.objects.filter(pk__in={s.project.unit_id for s in specs})
+                                         .values_list("pk", "parent_id", "parent__parent_id")):
+        for province_id in {parent_id, grand_id} & provinces:
+            under[province_id].add(unit_id)
+    asked: dict[int, int] = {}
+    errors, seen = [], set()
+    for spec in specs:
+        amount = _amount(spec.amount)
+        key = (spec.plan_line.pk, spec.project.pk)
+        if key in existing or key in seen:
+            errors.append(_("%(project)s already has an allocation from %(line)s.")
+                          % {"project": spec.project.name, "line": describe_line(lines[spec.plan_line.pk])})
+        seen.add(key)
+        if spec.project.unit_id not in under[lines[spec.plan_line.pk].province_id]:
+            errors.append(_("%(commune)s is not a commune of %(province)s.")
+                          % {"commune": spec.project.unit.name,
+                             "province": lines[spec.plan_line.pk].province.name})
+        asked[spec.plan_line.pk] = asked.get(spec.plan_line.pk, 0) + amount
+    for line_id, amount in asked.items():
+        line, others = lines[line_id], taken.get(line_id, 0)
+        if others + amount > line.amount:
+            errors.append(_(
+                "The allocations of %(amount)s from %(line)s exceed the plan: it has %(plan)s, %(others)s is "
+                "already allocated, %(left)s is left.")
+                % {"amount": dong(amount), "line": describe_line(line), "plan": dong(line.amount),
+                   "others": dong(others), "left": dong(line.amount - others)})
+    if errors:
+        raise Refused(errors)
+    now = timezone.now()
+    allocations = Allocation.objects.bulk_create([
+        Allocation(plan_line_id=s.plan_line.pk, project=s.project, amount=int(s.amount),
+                   decision_number=decision_number.strip(), decision_date=decision_date) for s in specs
+    ], batch_size=1000)
+    Adjustment.objects.bulk_create([
+        Adjustment(allocation=a, amount_after=a.amount, decision_number=a.decision_number,
+                   decision_date=decision_date, reason=reason, recorded_at=now, recorded_by=_creator(user))
+        for a in allocations
+    ], batch_size=1000)
+    audit.record(action="finance.allocation.many", object_type="allocation", object_id=decision_number[:64],
+                 user=user, after={"allocations": len(allocations), "by_line": {str(k): v for k, v in asked.items()},
+                                   "decision": decision_number.strip()},
+                 reason=reason, ip_address=ip_address)
+    return allocations
+
+
 # ------------------------------------------------------------------ disbursement
 
 

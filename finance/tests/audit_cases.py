@@ -6,7 +6,7 @@ import datetime
 from finance import services
 
 NAMES = {f"finance.services.{n}" for n in (
-    "sync_reference", "set_plan_line", "create_projects", "update_project", "set_allocation",
+    "sync_reference", "set_plan_line", "create_projects", "update_project", "set_allocation", "allocate_many",
     "record_disbursements", "record_debt", "record_repayment")}
 
 
@@ -50,6 +50,9 @@ def cases(w, user):
         "finance.services.update_project": lambda: services.update_project(project("A4"), name="Đường 2",
                                                                            user=user),
         "finance.services.set_allocation": allocation,
+        "finance.services.allocate_many": lambda: services.allocate_many(
+            [services.AllocationSpec(project("A5"), line(), 1_000)], decision_number="3/QĐ",
+            decision_date=datetime.date(2024, 2, 1), user=user),
         "finance.services.record_disbursements": lambda: services.record_disbursements(
             [services.DisbursementEntry(allocation(), datetime.date(2024, 3, 1), 1_000)], user=user),
         "finance.services.record_debt": debt,

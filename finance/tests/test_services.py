@@ -119,3 +119,18 @@ def test_year_summary_totals_rates_and_priority_share():
     assert (s.priority_allocated, s.other_allocated, str(s.priority_share)) == (2 * BILLION, 2 * BILLION, "50.0")
     assert [p.code for p in s.slow_projects] == ["DA0002", "DA0003", "DA0001"]
     assert s.monthly[2] == (MARCH, 1_750_000_000, 8 * BILLION)
+
+
+def test_one_decision_allocates_to_many_projects_or_to_none():
+    w = make_finance_world(n_projects=3, plan=4 * BILLION, alloc=BILLION)
+    extra = services.create_projects([services.ProjectSpec(unit=w["communes"][0], code=f"X{i}", name=f"Cầu {i}")
+                                      for i in range(2)])
+    with pytest.raises(services.Refused) as exc:
+        services.allocate_many([services.AllocationSpec(p, w["line"], 600_000_000) for p in extra],
+                               decision_number="7/QĐ", decision_date=datetime.date(2026, 3, 1))
+    assert "1.200.000.000 đ" in str(exc.value) and "còn lại 1.000.000.000 đ" in str(exc.value)
+    assert not Allocation.objects.filter(project__in=extra).exists()
+    made = services.allocate_many([services.AllocationSpec(p, w["line"], 500_000_000) for p in extra],
+                                  decision_number="7/QĐ", decision_date=datetime.date(2026, 3, 1))
+    assert len(made) == 2 and Adjustment.objects.filter(allocation__in=made).count() == 2
+    assert AuditRecord.objects.filter(action="finance.allocation.many").count() == 1
