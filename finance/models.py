@@ -146,6 +146,10 @@ class Allocation(models.Model):
     amount = models.PositiveBigIntegerField(help_text="VND, as of the latest decision")
     decision_number = models.CharField(max_length=100)
     decision_date = models.DateField()
+    # The latest cumulative disbursement and its month, kept by services.record_disbursements (a
+    # read shortcut for the pages; the monthly rows stay the record).
+    disbursed = models.PositiveBigIntegerField(default=0)
+    disbursed_month = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["project", "plan_line"]
@@ -204,6 +208,22 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation_id} {self.month:%m/%Y}: {self.cumulative}"
+
+
+class LineMonth(models.Model):
+    """What was paid in a month on a plan line (the sum of its allocations' monthly amounts),
+    kept by services.record_disbursements: the monthly chart and the totals read it."""
+
+    plan_line = models.ForeignKey(PlanLine, on_delete=models.CASCADE, related_name="months")
+    month = models.DateField()
+    amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan_line", "month"]
+        constraints = [models.UniqueConstraint(fields=["plan_line", "month"], name="unique_line_month")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_line_id} {self.month:%m/%Y}: {self.amount}"
 
 
 class Debt(models.Model):

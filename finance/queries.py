@@ -14,7 +14,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from finance import rules
-from finance.models import Allocation, CapitalKind, Debt, Disbursement, PlanLine, Project, Repayment
+from finance.models import (
+    Allocation,
+    CapitalKind,
+    Debt,
+    Disbursement,
+    LineMonth,
+    PlanLine,
+    Project,
+    Repayment,
+)
 from finance.money import rate
 from planning.models import CommuneTarget, Phase
 from units.models import Unit
@@ -203,7 +212,9 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
                  slow_limit: int = 20) -> YearSummary:
     """Everything the finance dashboard and the report show for a province-year, with the
     disbursement counted up to `day` (today by default). `unit_ids` limits the communes (a
-    user's scope). Eleven queries, whatever the number of projects."""
+    user's scope). About ten queries whatever the number of projects: the month totals of the
+    plan lines (LineMonth) and each allocation's latest figure answer the usual case (a day on or
+    after the latest month reported); an earlier day or a limited scope reads the monthly rows."""
     as_of = _as_of(year, day)
     summary = YearSummary(province=province, year=year, as_of=as_of)
     lines = PlanLine.objects.filter(province=province, year=year)
@@ -213,39 +224,47 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
     if unit_ids is not None:
         allocs = allocs.filter(project__unit_id__in=unit_ids)
         paid = paid.filter(allocation__project__unit_id__in=unit_ids)
-    # 1. plan per programme and source
-    plan_rows = list(lines.values("programme__short_name", "source__name", "source__position",
-                                  "illustrative").annotate(s=Sum("amount")))
-    # 2. allocations per programme and source
-    alloc_rows = list(allocs.values("plan_line__programme__short_name", "plan_line__source__name")
-                      .annotate(s=Sum("amount")))
-    # 3. disbursed per programme and source
-    paid_rows = list(paid.values("allocation__plan_line__programme__short_name",
-                                 "allocation__plan_line__source__name").annotate(s=Sum("amount")))
+    # 1. the month totals of the plan lines; 2. the plan lines
+    line_months = list(LineMonth.objects.filter(plan_line__province=province, plan_line__year=year)
+                       .values_list("plan_line_id", "month", "amount"))
+    latest_month = max((m for _l, m, _a in line_months), default=None)
+    current = latest_month is None or as_of >= latest_month
+    plan_rows = list(lines.values_list("pk", "programme__short_name", "source__name", "source__position",
+                                       "illustrative", "amount"))
+    # 3. allocations (and, when current, their latest figures) per plan line
+    alloc_rows = {r["plan_line_id"]: r for r in allocs.values("plan_line_id")
+                  .annotate(s=Sum("amount"), d=Sum("disbursed"))}
+    if unit_ids is None:
+        per_line, per_month = defaultdict(int), defaultdict(int)
+        for line_id, month, amount in line_months:
+            if month <= as_of:
+                per_line[line_id] += amount
+                per_month[month] += amount
+    else:
+        # 3b. a limited scope: the monthly rows of its units
+        per_month = dict(paid.values("month").annotate(s=Sum("amount")).values_list("month", "s"))
+        if current:
+            per_line = {k: r["d"] or 0 for k, r in alloc_rows.items()}
+        else:
+            per_line = dict(paid.values("allocation__plan_line_id").annotate(s=Sum("amount"))
+                            .values_list("allocation__plan_line_id", "s"))
     programmes: dict[str, GroupRow] = {}
     sources: dict[str, GroupRow] = {}
     positions = {}
-    for r in plan_rows:
-        programmes.setdefault(r["programme__short_name"], GroupRow(r["programme__short_name"])).plan += r["s"]
-        sources.setdefault(r["source__name"], GroupRow(r["source__name"])).plan += r["s"]
-        positions[r["source__name"]] = r["source__position"]
-        summary.illustrative |= r["illustrative"]
-    for r in alloc_rows:
-        programmes.setdefault(r["plan_line__programme__short_name"],
-                              GroupRow(r["plan_line__programme__short_name"])).allocated += r["s"]
-        sources.setdefault(r["plan_line__source__name"], GroupRow(r["plan_line__source__name"])).allocated += r["s"]
-    for r in paid_rows:
-        programmes.setdefault(r["allocation__plan_line__programme__short_name"],
-                              GroupRow(r["allocation__plan_line__programme__short_name"])).disbursed += r["s"]
-        sources.setdefault(r["allocation__plan_line__source__name"],
-                           GroupRow(r["allocation__plan_line__source__name"])).disbursed += r["s"]
+    for line_id, programme, source, position, illustrative, amount in plan_rows:
+        allocated = alloc_rows.get(line_id, {}).get("s") or 0
+        for group, label in ((programmes, programme), (sources, source)):
+            row = group.setdefault(label, GroupRow(label))
+            row.plan += amount
+            row.allocated += allocated
+            row.disbursed += per_line.get(line_id, 0)
+        positions[source] = position
+        summary.illustrative |= illustrative
     summary.by_programme = list(programmes.values())
     summary.by_source = sorted(sources.values(), key=lambda g: positions.get(g.label, 99))
     summary.plan = sum(g.plan for g in summary.by_programme)
     summary.allocated = sum(g.allocated for g in summary.by_programme)
     summary.disbursed = sum(g.disbursed for g in summary.by_programme)
-    # 4. monthly
-    per_month = dict(paid.values("month").annotate(s=Sum("amount")).values_list("month", "s"))
     running = 0
     month = datetime.date(year, 1, 1)
     last = min(as_of.replace(day=1), rules.last_month(year, CapitalKind.INVESTMENT))
@@ -253,18 +272,20 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
         running += per_month.get(month, 0)
         summary.monthly.append((month, running, summary.plan))
         month = (month + datetime.timedelta(days=32)).replace(day=1)
-    # 5. per commune: projects and allocations; 6. disbursed per commune
+    # 4. per commune: projects, allocations and (when current) the latest figures
     communes: dict[int, CommuneRow] = {}
     for r in (allocs.values("project__unit_id", "project__unit__name", "project__unit__ref")
-              .annotate(s=Sum("amount"), n=Count("project", distinct=True))):
+              .annotate(s=Sum("amount"), n=Count("project", distinct=True), d=Sum("disbursed"))):
         communes[r["project__unit_id"]] = CommuneRow(r["project__unit_id"], r["project__unit__name"],
-                                                     r["project__unit__ref"], projects=r["n"], allocated=r["s"])
-    for unit_id, s in (paid.values("allocation__project__unit_id").annotate(s=Sum("amount"))
-                        .values_list("allocation__project__unit_id", "s")):
-        if unit_id in communes:
-            communes[unit_id].disbursed = s
-    summary.projects = allocs.values("project").distinct().count()  # 7
-    # 8. priority: target year within the phase of the plan year
+                                                     r["project__unit__ref"], projects=r["n"], allocated=r["s"],
+                                                     disbursed=(r["d"] or 0) if current else 0)
+    if not current:
+        for unit_id, s in (paid.values("allocation__project__unit_id").annotate(s=Sum("amount"))
+                           .values_list("allocation__project__unit_id", "s")):
+            if unit_id in communes:
+                communes[unit_id].disbursed = s
+    summary.projects = sum(r.projects for r in communes.values())
+    # 5. priority: target year within the phase of the plan year (6. the targets)
     summary.phase = phase_for(year)
     if summary.phase is not None:
         targets = dict(CommuneTarget.objects.filter(unit_id__in=list(communes))
@@ -275,7 +296,7 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
                             and summary.phase.start_year <= row.target_year <= summary.phase.end_year)
     summary.priority_allocated = sum(r.allocated for r in communes.values() if r.priority)
     summary.other_allocated = sum(r.allocated for r in communes.values() if not r.priority)
-    # 9. debts
+    # 7. debts
     summary.debts = debts(unit_ids=unit_ids, province=province, until=as_of)
     for d in summary.debts:
         if d.debt.unit_id in communes:
@@ -287,23 +308,31 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
     summary.slow_communes = sorted(
         [r for r in summary.communes if r.allocated and Decimal(r.disbursed) < threshold * r.allocated],
         key=lambda r: (r.rate or 0, r.name))
-    # 10. slow projects, computed in the database
-    project_paid = Coalesce(Subquery(
-        Disbursement.objects.filter(allocation__project=OuterRef("pk"), allocation__plan_line__province=province,
-                                    allocation__plan_line__year=year, month__lte=as_of)
-        .values("allocation__project").annotate(s=Sum("amount")).values("s")[:1]), Value(0))
-    project_alloc = Coalesce(Subquery(
-        Allocation.objects.filter(project=OuterRef("pk"), plan_line__province=province, plan_line__year=year)
-        .values("project").annotate(s=Sum("amount")).values("s")[:1]), Value(0))
-    projects = (Project.objects.filter(allocations__plan_line__province=province,
-                                       allocations__plan_line__year=year).distinct())
-    if unit_ids is not None:
-        projects = projects.filter(unit_id__in=unit_ids)
+    # 8. slow projects, in the database
     factor = float(threshold)  # a comparison factor in SQL, never stored money
-    slow = (projects.annotate(alloc=project_alloc, paid=project_paid)
-            .filter(alloc__gt=0, paid__lt=F("alloc") * factor)
-            .order_by("paid", "code")
-            .values_list("pk", "code", "name", "unit__name", "unit__ref", "alloc", "paid")[:slow_limit])
+    if current:
+        slow = (allocs.values("project_id", "project__code", "project__name", "project__unit__name",
+                              "project__unit__ref")
+                .annotate(alloc=Sum("amount"), paid=Sum("disbursed"))
+                .filter(alloc__gt=0, paid__lt=F("alloc") * factor).order_by("paid", "project__code")
+                .values_list("project_id", "project__code", "project__name", "project__unit__name",
+                             "project__unit__ref", "alloc", "paid")[:slow_limit])
+    else:
+        project_paid = Coalesce(Subquery(
+            Disbursement.objects.filter(allocation__project=OuterRef("pk"), allocation__plan_line__province=province,
+                                        allocation__plan_line__year=year, month__lte=as_of)
+            .values("allocation__project").annotate(s=Sum("amount")).values("s")[:1]), Value(0))
+        project_alloc = Coalesce(Subquery(
+            Allocation.objects.filter(project=OuterRef("pk"), plan_line__province=province, plan_line__year=year)
+            .values("project").annotate(s=Sum("amount")).values("s")[:1]), Value(0))
+        projects = (Project.objects.filter(allocations__plan_line__province=province,
+                                           allocations__plan_line__year=year).distinct())
+        if unit_ids is not None:
+            projects = projects.filter(unit_id__in=unit_ids)
+        slow = (projects.annotate(alloc=project_alloc, paid=project_paid)
+                .filter(alloc__gt=0, paid__lt=F("alloc") * factor)
+                .order_by("paid", "code")
+                .values_list("pk", "code", "name", "unit__name", "unit__ref", "alloc", "paid")[:slow_limit])
     summary.slow_projects = [SlowProject(*row) for row in slow]
     summary.deadlines = [rules.deadline(year, kind) for kind in CapitalKind.values]
     return summary
@@ -315,8 +344,8 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
 def projects_for(*, province: Unit | None = None, year: int | None = None, unit_ids=None):
     """Projects with their allocated and disbursed totals (one query)."""
     paid = Coalesce(Subquery(
-        Disbursement.objects.filter(allocation__project=OuterRef("pk"))
-        .values("allocation__project").annotate(s=Sum("amount")).values("s")[:1]), Value(0))
+        Allocation.objects.filter(project=OuterRef("pk")).values("project").annotate(s=Sum("disbursed"))
+        .values("s")[:1]), Value(0))
     allocated = Coalesce(Subquery(
         Allocation.objects.filter(project=OuterRef("pk")).values("project").annotate(s=Sum("amount"))
         .values("s")[:1]), Value(0))

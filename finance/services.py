@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from finance.models import (
     Component,
     Debt,
     Disbursement,
+    LineMonth,
     PlanLine,
     Programme,
     Project,
@@ -448,6 +449,9 @@ def record_disbursements(entries: list[DisbursementEntry], *, user=None, reason:
     Disbursement.objects.bulk_create(new, batch_size=1000)
     if changed_rows:
         Disbursement.objects.bulk_update(changed_rows, ["cumulative", "amount", "recorded_at"], batch_size=1000)
+    if new or changed_rows:
+        _refresh_summaries(now, {e.allocation.plan_line_id for e in entries},
+                           {e.month.replace(day=1) for e in entries})
     if changes:
         audit.record(action="finance.disbursement", object_type="disbursement", object_id=origin, user=user,
                      after={"created": result.created, "changed": result.changed,
@@ -455,6 +459,23 @@ def record_disbursements(entries: list[DisbursementEntry], *, user=None, reason:
                             "rows_total": len(changes)},
                      reason=reason, ip_address=ip_address)
     return result
+
+
+def _refresh_summaries(recorded_at, line_ids: set[int], months: set[datetime.date]) -> None:
+    """Bring the read shortcuts up to date after disbursement rows were written at recorded_at:
+    each touched allocation's latest figure (one UPDATE) and the month totals of the touched plan
+    lines (one aggregate, one upsert)."""
+    latest = Disbursement.objects.filter(allocation=OuterRef("pk")).order_by("-month")
+    Allocation.objects.filter(
+        pk__in=Disbursement.objects.filter(recorded_at=recorded_at).values("allocation_id")
+    ).update(disbursed=Subquery(latest.values("cumulative")[:1]),
+             disbursed_month=Subquery(latest.values("month")[:1]))
+    totals = (Disbursement.objects.filter(month__in=months, allocation__plan_line_id__in=line_ids)
+              .values("allocation__plan_line_id", "month").annotate(s=Sum("amount")))
+    LineMonth.objects.bulk_create(
+        [LineMonth(plan_line_id=row["allocation__plan_line_id"], month=row["month"], amount=row["s"])
+         for row in totals],
+        update_conflicts=True, unique_fields=["plan_line", "month"], update_fields=["amount"])
 
 
 # ------------------------------------------------------------------ debt

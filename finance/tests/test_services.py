@@ -134,3 +134,18 @@ def test_one_decision_allocates_to_many_projects_or_to_none():
                                   decision_number="7/QĐ", decision_date=datetime.date(2026, 3, 1))
     assert len(made) == 2 and Adjustment.objects.filter(allocation__in=made).count() == 2
     assert AuditRecord.objects.filter(action="finance.allocation.many").count() == 1
+
+
+def test_the_summary_of_an_earlier_day_and_of_a_scope_read_the_monthly_rows_and_agree():
+    w = make_finance_world(n_communes=2, n_projects=4, plan=8 * BILLION, alloc=BILLION,
+                           paid=[BILLION, 500_000_000, 0, 250_000_000])
+    services.record_disbursements([services.DisbursementEntry(a, APRIL, 800_000_000) for a in w["allocations"][1:]])
+    assert queries.year_summary(w["province"], 2026, day=datetime.date(2026, 5, 1)).disbursed == 3_400_000_000
+    march = queries.year_summary(w["province"], 2026, day=datetime.date(2026, 3, 31))
+    assert (march.disbursed, march.monthly[-1][1]) == (1_750_000_000, 1_750_000_000)
+    assert {r.name: r.disbursed for r in march.communes} == {"Xã Mới 000": BILLION, "Xã Mới 001": 750_000_000}
+    assert [p.code for p in march.slow_projects] == ["DA0002"]  # 15% of the year elapsed is the bar
+    scoped = queries.year_summary(w["province"], 2026, day=datetime.date(2026, 5, 1),
+                                  unit_ids=[w["communes"][1].pk])
+    assert (scoped.allocated, scoped.disbursed) == (2 * BILLION, 1_600_000_000)
+    assert scoped.monthly[3] == (APRIL, 1_600_000_000, 8 * BILLION)
