@@ -59,7 +59,7 @@ def build():
         decision_number="2/QĐ-UBND (bench)", decision_date=datetime.date(YEAR, 1, 20))
     from finance.models import Allocation
 
-    allocations = list(Allocation.objects.select_related("plan_line__source", "project"))
+    allocations = list(Allocation.objects.select_related("plan_line__source", "project").order_by("pk"))
     for month in range(1, 12):
         services.record_disbursements([
             services.DisbursementEntry(a, datetime.date(YEAR, month, 1), a.amount * month // 13 // MILLION * MILLION)

@@ -10,16 +10,49 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from finance import rules
-from finance.models import Allocation, Debt, Disbursement, PlanLine
+from finance.models import Allocation, Debt, PlanLine
 from finance.money import dong
 
 
 @dataclass(frozen=True)
 class DisbursementEntry:
-    allocation: Allocation
+    allocation: Allocation | int
     month: datetime.date
     cumulative: int
     where: str = ""  # where the figure came from (a sheet and cell), for the messages
+
+    @property
+    def allocation_id(self) -> int:
+        return self.allocation if isinstance(self.allocation, int) else self.allocation.pk
+
+
+@dataclass(frozen=True)
+class AllocationFacts:
+    """What checking a disbursement of an allocation needs, read in one query for a batch."""
+
+    pk: int
+    plan_line_id: int
+    year: int
+    capital_kind: str
+    amount: int
+    project_name: str
+    # (latest month, its cumulative, the cumulative before it), None when nothing was reported
+    latest: tuple | None
+
+
+FACT_FIELDS = ("pk", "plan_line_id", "plan_line__year", "plan_line__source__capital_kind", "amount",
+               "project__name", "disbursed_month", "disbursed", "disbursed_before")
+
+
+def facts_from_row(row) -> AllocationFacts:
+    pk, line_id, year, kind, amount, name, month, disbursed, before = row
+    return AllocationFacts(pk, line_id, year, kind, amount, name,
+                           (month, disbursed, before) if month is not None else None)
+
+
+def allocation_facts(allocation_ids) -> dict[int, AllocationFacts]:
+    rows = Allocation.objects.filter(pk__in=list(allocation_ids)).values_list(*FACT_FIELDS)
+    return {row[0]: facts_from_row(row) for row in rows}
 
 
 def describe_line(line: PlanLine) -> str:
@@ -30,15 +63,14 @@ def describe_line(line: PlanLine) -> str:
     return " · ".join(parts)
 
 
-def check_disbursements(entries: list[DisbursementEntry], latest: dict[int, tuple]) -> list[str]:
-    """Reasons to refuse the entries (empty when all are fine). `latest` maps an allocation id to
-    (month, cumulative, previous cumulative) of its latest recorded month."""
+def check_disbursements(entries: list[DisbursementEntry], facts: dict[int, AllocationFacts]) -> list[str]:
+    """Reasons to refuse the entries (empty when all are fine)."""
     errors = []
     seen = set()
+    deadlines: dict[tuple[int, str], rules.Deadline] = {}
     for e in entries:
-        alloc = e.allocation
+        alloc = facts[e.allocation_id]
         prefix = f"{e.where}: " if e.where else ""
-        line = alloc.plan_line
         month = e.month.replace(day=1)
         key = (alloc.pk, month)
         if key in seen:
@@ -48,21 +80,21 @@ def check_disbursements(entries: list[DisbursementEntry], latest: dict[int, tupl
         if e.cumulative < 0:
             errors.append(prefix + _("a disbursed amount cannot be negative."))
             continue
-        last = rules.last_month(line.year, line.source.capital_kind)
-        if month < datetime.date(line.year, 1, 1) or month > last:
+        deadline = deadlines.get((alloc.year, alloc.capital_kind))
+        if deadline is None:
+            deadline = deadlines[(alloc.year, alloc.capital_kind)] = rules.deadline(alloc.year, alloc.capital_kind)
+        if month < datetime.date(alloc.year, 1, 1) or month > deadline.day:
             errors.append(prefix + _(
                 "%(month)s is outside the disbursement time of the %(year)s plan (until %(deadline)s)."
-            ) % {"month": f"{month:%m/%Y}", "year": line.year,
-                 "deadline": rules.deadline(line.year, line.source.capital_kind).day.strftime("%d/%m/%Y")})
+            ) % {"month": f"{month:%m/%Y}", "year": alloc.year, "deadline": deadline.day.strftime("%d/%m/%Y")})
             continue
         if e.cumulative > alloc.amount:
             errors.append(prefix + _(
                 "the cumulative disbursement %(paid)s of %(project)s exceeds its allocation %(allocated)s."
-            ) % {"paid": dong(e.cumulative), "project": alloc.project.name, "allocated": dong(alloc.amount)})
+            ) % {"paid": dong(e.cumulative), "project": alloc.project_name, "allocated": dong(alloc.amount)})
             continue
-        found = latest.get(alloc.pk)
-        if found is not None:
-            last_month, last_cumulative, previous = found
+        if alloc.latest is not None:
+            last_month, last_cumulative, previous = alloc.latest
             if month < last_month:
                 errors.append(prefix + _(
                     "%(month)s is before the latest month already reported (%(latest)s)."
@@ -77,18 +109,6 @@ def check_disbursements(entries: list[DisbursementEntry], latest: dict[int, tupl
                     "the cumulative disbursement %(paid)s is lower than the %(before)s of the month before."
                 ) % {"paid": dong(e.cumulative), "before": dong(previous)})
     return errors
-
-
-def latest_disbursements(allocation_ids) -> dict[int, tuple]:
-    """{allocation id: (latest month, its cumulative, the cumulative of the month before it)}:
-    one query."""
-    out: dict[int, tuple] = {}
-    rows = (Disbursement.objects.filter(allocation_id__in=allocation_ids)
-            .order_by("allocation_id", "-month").values_list("allocation_id", "month", "cumulative", "amount"))
-    for alloc_id, month, cumulative, amount in rows:
-        if alloc_id not in out:
-            out[alloc_id] = (month, cumulative, cumulative - amount)
-    return out
 
 
 def outstanding(debt: Debt) -> int:

@@ -150,6 +150,7 @@ class Allocation(models.Model):
     # read shortcut for the pages; the monthly rows stay the record).
     disbursed = models.PositiveBigIntegerField(default=0)
     disbursed_month = models.DateField(null=True, blank=True)
+    disbursed_before = models.PositiveBigIntegerField(default=0, help_text="cumulative before that month")
 
     class Meta:
         ordering = ["project", "plan_line"]

@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from django.db import transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
 from finance.checks import (
+    AllocationFacts,
     DisbursementEntry,
+    allocation_facts,
     check_disbursements,
     describe_line,
-    latest_disbursements,
     outstanding,
 )
 from finance.models import (
@@ -405,36 +406,37 @@ class DisbursementResult:
 @transaction.atomic
 def record_disbursements(entries: list[DisbursementEntry], *, user=None, reason: str = "",
                          origin: str = "form", ip_address: str | None = None,
-                         latest: dict[int, tuple] | None = None) -> DisbursementResult:
+                         facts: dict[int, AllocationFacts] | None = None) -> DisbursementResult:
     """Record cumulative disbursements (the treasury's figures) for allocations and months: the
     latest month of an allocation may be corrected, a later month added. All or nothing; one
-    audit record for the batch."""
-    if latest is None:
-        latest = latest_disbursements({e.allocation.pk for e in entries})
-    errors = check_disbursements(entries, latest)
+    audit record for the batch. `facts` (allocation_facts of the entries) may be passed by a
+    caller that has read them already, in this transaction."""
+    if facts is None:
+        facts = allocation_facts({e.allocation_id for e in entries})
+    errors = check_disbursements(entries, facts)
     if errors:
         raise Refused(errors)
     now = timezone.now()
     result = DisbursementResult()
     new, changed_rows, changes = [], [], []
     existing = {}
-    corrected = [e for e in entries if latest.get(e.allocation.pk, (None,))[0] == e.month.replace(day=1)]
+    corrected = [e for e in entries if (facts[e.allocation_id].latest or (None,))[0] == e.month.replace(day=1)]
     if corrected:
         existing = {
             (d.allocation_id, d.month): d
             for d in Disbursement.objects.filter(
-                allocation_id__in={e.allocation.pk for e in corrected},
+                allocation_id__in={e.allocation_id for e in corrected},
                 month__in={e.month.replace(day=1) for e in corrected})
         }
     for e in entries:
         month = e.month.replace(day=1)
-        found = latest.get(e.allocation.pk)
+        found = facts[e.allocation_id].latest
         if found is not None and found[0] == month:
-            row = existing[(e.allocation.pk, month)]
+            row = existing[(e.allocation_id, month)]
             if row.cumulative == e.cumulative:
                 result.unchanged += 1
                 continue
-            changes.append([e.allocation.pk, f"{month:%Y-%m}", row.cumulative, e.cumulative])
+            changes.append([e.allocation_id, f"{month:%Y-%m}", row.cumulative, e.cumulative])
             row.amount = e.cumulative - found[2]
             row.cumulative = e.cumulative
             row.recorded_at = now
@@ -442,15 +444,14 @@ def record_disbursements(entries: list[DisbursementEntry], *, user=None, reason:
             result.changed += 1
         else:
             previous = found[1] if found is not None else 0
-            new.append(Disbursement(allocation_id=e.allocation.pk, month=month, cumulative=e.cumulative,
-                                    amount=e.cumulative - previous, recorded_at=now))
-            changes.append([e.allocation.pk, f"{month:%Y-%m}", None, e.cumulative])
+            new.append((e.allocation_id, month, e.cumulative, e.cumulative - previous))
+            changes.append([e.allocation_id, f"{month:%Y-%m}", None, e.cumulative])
             result.created += 1
-    Disbursement.objects.bulk_create(new, batch_size=1000)
+    _insert_disbursements(new, now)
     if changed_rows:
         Disbursement.objects.bulk_update(changed_rows, ["cumulative", "amount", "recorded_at"], batch_size=1000)
     if new or changed_rows:
-        _refresh_summaries(now, {e.allocation.plan_line_id for e in entries},
+        _refresh_summaries(now, {facts[e.allocation_id].plan_line_id for e in entries},
                            {e.month.replace(day=1) for e in entries})
     if changes:
         audit.record(action="finance.disbursement", object_type="disbursement", object_id=origin, user=user,
@@ -461,6 +462,23 @@ def record_disbursements(entries: list[DisbursementEntry], *, user=None, reason:
     return result
 
 
+def _insert_disbursements(rows: list[tuple], recorded_at) -> None:
+    """INSERT the new monthly rows (allocation id, month, cumulative, amount) with one prepared
+    statement: bulk_create compiles every value of every object (half a second for a treasury
+    file of 6,000 rows); this is the same insert, with the values adapted the same way."""
+    if not rows:
+        return
+    ops = connection.ops
+    meta = Disbursement._meta
+    columns = [meta.get_field(name).column for name in ("allocation", "month", "cumulative", "amount",
+                                                        "recorded_at")]
+    at = ops.adapt_datetimefield_value(recorded_at)
+    sql = (f"INSERT INTO {ops.quote_name(meta.db_table)} ({', '.join(ops.quote_name(c) for c in columns)}) "
+           f"VALUES (%s, %s, %s, %s, %s)")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(a, ops.adapt_datefield_value(m), c, d, at) for a, m, c, d in rows])
+
+
 def _refresh_summaries(recorded_at, line_ids: set[int], months: set[datetime.date]) -> None:
     """Bring the read shortcuts up to date after disbursement rows were written at recorded_at:
     each touched allocation's latest figure (one UPDATE) and the month totals of the touched plan
@@ -469,7 +487,8 @@ def _refresh_summaries(recorded_at, line_ids: set[int], months: set[datetime.dat
     Allocation.objects.filter(
         pk__in=Disbursement.objects.filter(recorded_at=recorded_at).values("allocation_id")
     ).update(disbursed=Subquery(latest.values("cumulative")[:1]),
-             disbursed_month=Subquery(latest.values("month")[:1]))
+             disbursed_month=Subquery(latest.values("month")[:1]),
+             disbursed_before=Subquery(latest.annotate(before=F("cumulative") - F("amount")).values("before")[:1]))
     totals = (Disbursement.objects.filter(month__in=months, allocation__plan_line_id__in=line_ids)
               .values("allocation__plan_line_id", "month").annotate(s=Sum("amount")))
     LineMonth.objects.bulk_create(

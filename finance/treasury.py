@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from config.text import append_row, set_text
 from finance import services
-from finance.checks import DisbursementEntry, latest_disbursements
+from finance.checks import FACT_FIELDS, DisbursementEntry, facts_from_row
 from finance.models import Allocation, Project
 
 SHEET = "GiaiNgan"
@@ -99,30 +99,32 @@ def _code(value) -> str:
 
 
 def validate(parsed: ParsedFile) -> list[DisbursementEntry]:
-    """Typed entries for every row; raises ImportRejected with every problem found."""
+    """Typed entries for every row and the facts of their allocations (one query each for the
+    projects and the allocations); raises ImportRejected with every problem found."""
     errors = list(parsed.errors)
     if not parsed.rows and not errors:
         errors.append(_("The sheet %(sheet)s has no data rows.") % {"sheet": SHEET})
     if errors:
         raise ImportRejected(errors)
     codes = {_code(r[0]) for _n, r in parsed.rows}
-    projects = {p.code: p for p in Project.objects.filter(code__in=codes)}
-    allocations = {
-        (a.project_id, a.plan_line.programme.code, a.plan_line.component.code if a.plan_line.component_id else "",
-         a.plan_line.source.code): a
-        for a in Allocation.objects.filter(project__code__in=codes, plan_line__year=parsed.year)
-        .select_related("project", "plan_line__programme", "plan_line__component", "plan_line__source")
-    }
+    known = set(Project.objects.filter(code__in=codes).values_list("code", flat=True))
+    allocations, facts = {}, {}
+    for row in (Allocation.objects.filter(project__code__in=codes, plan_line__year=parsed.year)
+                .values_list(*FACT_FIELDS, "project__code", "plan_line__programme__code",
+                             "plan_line__component__code", "plan_line__source__code")):
+        fact = facts_from_row(row[:len(FACT_FIELDS)])
+        code, programme, component, source = row[len(FACT_FIELDS):]
+        allocations[(code, programme, component or "", source)] = fact.pk
+        facts[fact.pk] = fact
     entries = []
     for number, values in parsed.rows:
         code, programme, component, source = (_code(values[0]), _code(values[2]), _code(values[3]),
                                               _code(values[4]))
         amount = values[5]
-        project = projects.get(code)
-        if project is None:
+        if code not in known:
             errors.append(_where(f"A{number}") + ": " + _("no project has the code %(code)s.") % {"code": code})
             continue
-        allocation = allocations.get((project.pk, programme, component, source))
+        allocation = allocations.get((code, programme, component, source))
         if allocation is None:
             errors.append(_where(f"C{number}:E{number}") + ": " + _(
                 "%(project)s has no %(year)s allocation from programme %(programme)s, component %(component)s, "
@@ -137,15 +139,14 @@ def validate(parsed: ParsedFile) -> list[DisbursementEntry]:
         entries.append(DisbursementEntry(allocation, parsed.month, int(amount), where=_where(f"F{number}")))
     if errors:
         raise ImportRejected(errors)
-    return entries
+    return entries, facts
 
 
 def import_file(content: bytes, *, user=None, filename: str = "", ip_address: str | None = None):
     """Read, check and record a treasury workbook: all rows or none."""
-    entries = validate(read(content))
-    latest = latest_disbursements({e.allocation.pk for e in entries})
+    entries, facts = validate(read(content))
     try:
-        return services.record_disbursements(entries, user=user, origin="treasury", latest=latest,
+        return services.record_disbursements(entries, user=user, origin="treasury", facts=facts,
                                              reason=_("Treasury import: %(file)s") % {"file": filename[:200]},
                                              ip_address=ip_address)
     except services.Refused as exc:

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 from accounts.access import require
 from config.text import attachment_response, request_ip
 from finance import queries, treasury
-from finance.checks import latest_disbursements
 from finance.forms import TreasuryImportForm
 from finance.models import Allocation
 from finance.permissions import can_write
@@ -56,10 +55,9 @@ def treasury_template(request):
     allocations = list(Allocation.objects.filter(plan_line__year=year)
                        .select_related("project", "plan_line__programme", "plan_line__component",
                                        "plan_line__source").order_by("project__code", "plan_line__source__position"))
-    latest = latest_disbursements([a.pk for a in allocations])
     rows = [(a.project.code, a.project.name, a.plan_line.programme.code,
              a.plan_line.component.code if a.plan_line.component_id else "", a.plan_line.source.code,
-             latest.get(a.pk, (None, 0))[1]) for a in allocations]
+             a.disbursed) for a in allocations]
     today = queries.today()
     content = treasury.template_bytes(rows, year=year, month=today.replace(day=1))
     return attachment_response(content, f"giai-ngan-{year}.xlsx")
