@@ -390,3 +390,13 @@ def commune_finance(unit: Unit) -> dict:
     return {"projects": projects, "allocated": sum(p.allocated for p in projects),
             "disbursed": sum(p.disbursed for p in projects),
             "debts": rows, "debt": sum(r.outstanding for r in rows if r.outstanding > 0)}
+
+
+def available_capital(year: int) -> int | None:
+    """Capital of the year's plan not yet allocated to projects (plan − allocated), for the
+    optimiser; None when the year has no plan (two queries)."""
+    plan = PlanLine.objects.filter(year=year).aggregate(s=Sum("amount"))["s"]
+    if plan is None:
+        return None
+    allocated = Allocation.objects.filter(plan_line__year=year).aggregate(s=Sum("amount"))["s"] or 0
+    return max(plan - allocated, 0)

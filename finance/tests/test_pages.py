@@ -142,3 +142,38 @@ def test_a_commune_meeting_every_criterion_with_debt_is_shown_as_blocked(client,
     assert "Đạt mọi tiêu chí theo số liệu, nhưng còn nợ đọng xây dựng cơ bản" in html
     assert "chưa được công nhận." not in html
     assert "120.000.000 đ" in html
+
+
+def test_the_watch_list_and_the_province_dashboard_flag_debt_and_the_optimiser_uses_available_capital(
+        client, criteria_sets, settings):
+    from assessments import services as assessments
+    from planning.tests.helpers import make_world
+
+    settings.NTM_PROVINCE_REFS = "10"
+    w = make_world(3)
+    commune0, commune2 = w["communes"][0], w["communes"][2]
+    assessments.record_recognition(commune0, level_code="ntm", level_rank=1, family="ntm-xa-2021",
+                                   decision_number="1/QĐ", decision_date=datetime.date(2020, 1, 1), issuer="UBND")
+    from django.utils import timezone
+
+    from finance.models import Programme, Source
+
+    services.sync_reference()
+    line = services.set_plan_line(province=w["province"], year=timezone.localdate().year,
+                                  programme=Programme.objects.get(code="ngoai-ct"),
+                                  source=Source.objects.get(code="long-ghep"), amount=7 * BILLION,
+                                  decision_number="5/QĐ", decision_date=datetime.date(2026, 1, 1))
+    projects = services.create_projects([services.ProjectSpec(unit=u, code=f"P{i}", name=f"Đường {i}")
+                                         for i, u in enumerate((commune0, commune2))])
+    services.set_allocation(project=projects[0], plan_line=line, amount=2 * BILLION, decision_number="6/QĐ",
+                            decision_date=datetime.date(2026, 2, 1))
+    for project in projects:
+        services.record_debt(project, amount=50_000_000, since=datetime.date(2024, 12, 31))
+    client.force_login(w["admin"])
+    watch = client.get("/ke-hoach/theo-doi/").content.decode()
+    assert 'class="debt">50.000.000 đ' in watch
+    board = client.get("/?ky=2024").content.decode()
+    assert 'id="kpi-debt-communes">2<' in board
+    assert "nợ đọng XDCB 50.000.000 đ: chưa đủ điều kiện công nhận" in board
+    invest = client.get("/ke-hoach/dau-tu/").content.decode()
+    assert "chưa phân bổ cho công trình: 5.000.000.000 đ" in invest and 'id="selection"' in invest
