@@ -163,7 +163,7 @@ def template_bytes(rows: list[tuple], *, year: int, month: datetime.date) -> byt
     sheet.title = SHEET
     set_text(sheet["A1"], "Báo cáo giải ngân vốn theo công trình và nguồn vốn")
     set_text(sheet["A2"], "Năm kế hoạch")
-    sheet["B2"] = year
+    set_text(sheet["B2"], year)
     set_text(sheet["A3"], "Tháng báo cáo")
     set_text(sheet["B3"], f"{month:%m/%Y}")
     append_row(sheet, [])
