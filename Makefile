@@ -31,6 +31,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.run
 	$(PY) -m bench.excel
+	$(PY) -m bench.finance
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*'

@@ -23,6 +23,7 @@ from assessments.periods import periods_of_unit
 from assessments.queries import group_status
 from dashboard.lineage import predecessor_results
 from dashboard.views import selected_period
+from finance.queries import commune_finance
 
 SORTS = {
     "ten": ("name",),
@@ -136,6 +137,7 @@ def commune_detail(request, ref):
     context["history"] = queries.value_history(unit)[:200]
     context["lineage_from"] = unit.predecessor_links.select_related("predecessor")
     context["lineage_to"] = unit.successor_links.select_related("successor")
+    context["finance"] = commune_finance(unit)
     return render(request, "assessments/commune_detail.html", context)
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "planning",
     "dashboard",
     "reporting",
+    "finance",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("nguoi-dung/", include("accounts.urls_users")),
     path("ke-hoach/", include("planning.urls")),
     path("bao-cao/", include("reporting.urls")),
+    path("tai-chinh/", include("finance.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from assessments.queries import evaluated_periods, latest_period, programme_comm
 from dashboard import charts
 from dashboard.lineage import past_on_new_map
 from dashboard.queries import province_dashboard
+from finance.queries import debt_for_units
 
 
 def selected_period(request):
@@ -33,6 +34,7 @@ def province(request):
         return render(request, "dashboard/province.html", context)
     board = province_dashboard(period)
     context["board"] = board
+    context["debts"] = debt_for_units([s.unit.pk for s in board.statuses])  # nợ đọng XDCB, one query
     today = timezone.localdate()
     if board.without_key is not None:
         context["groups"] = {"unconfirmed": board.without_key}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.access import can_manage_reference, can_view_province, commune_for_user, visible_units
 from accounts.models import Organisation, OrganisationKind
 from config.text import request_ip
+from finance import queries as finance_queries
 from planning import forms, optimiser, queries, services
 from planning.models import Phase
 from planning.permissions import (
@@ -35,7 +36,8 @@ def watch(request):
     if ctx is None:
         return render(request, "planning/watch.html", {"ctx": None})
     board = queries.watch(ctx, _units(request, ctx))
-    return render(request, "planning/watch.html", {"ctx": ctx, "board": board})
+    debts = finance_queries.debt_for_units([row.unit.pk for row in board.rows])
+    return render(request, "planning/watch.html", {"ctx": ctx, "board": board, "debts": debts})
 
 
 @login_required
@@ -187,7 +189,8 @@ def invest(request):
     if ctx is None:
         return render(request, "planning/invest.html", {"ctx": None})
     rows = queries.invest_ranking(ctx, queries.province_units(ctx))
-    form = forms.BudgetForm(request.GET or None)
+    available = finance_queries.available_capital(queries.today().year)  # capital not yet allocated
+    form = forms.BudgetForm(request.GET or ({"budget": Decimal(available) / BILLION} if available else None))
     selection = None
     if form.is_bound and form.is_valid():
         budget = int(form.cleaned_data["budget"] * BILLION)
@@ -198,7 +201,8 @@ def invest(request):
         done = set(selection.communes)
         selection.units = [r.unit for r in rows if r.unit.pk in done]
         selection.budget = budget
-    return render(request, "planning/invest.html", {"ctx": ctx, "rows": rows, "form": form, "selection": selection})
+    return render(request, "planning/invest.html", {"ctx": ctx, "rows": rows, "form": form, "selection": selection,
+                                                    "available": available})
 
 
 @login_required

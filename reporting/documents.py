@@ -399,6 +399,7 @@ def province_docx(rperiod: ReportingPeriod, report: ProvinceReport | None = None
             _para(document, "Chưa có kế hoạch giai đoạn.", italic=True, indent=True)
         _para(document, "4. Kết quả do các đơn vị báo cáo", bold=True)
         _narrative_block(document, report.narrative.get(Section.RESULTS, []))
+    finance_docx_section(document, rperiod)
     _para(document, "II. KHÓ KHĂN, VƯỚNG MẮC", bold=True)
     _narrative_block(document, report.narrative.get(Section.DIFFICULTIES, []))
     _para(document, "III. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
@@ -500,6 +501,7 @@ def province_xlsx(rperiod: ReportingPeriod, report: ProvinceReport | None = None
                report.demo)
         headers, rows = plan_table(report)
         _sheet(workbook, "Kế hoạch giai đoạn", caption, headers, rows, report.demo)
+    finance_sheets(workbook, rperiod, caption, report.demo)
     return _workbook_bytes(workbook)
 
 
@@ -512,3 +514,85 @@ def agency_xlsx(rperiod: ReportingPeriod, organisation: Organisation, report: Ag
     headers, rows = rate_table(report)
     _sheet(workbook, "Tiêu chí", f"{organisation.name} — {rperiod.label}", headers, rows, report.demo)
     return _workbook_bytes(workbook)
+
+
+# --- Finance: capital, disbursement and construction debt (finance app, issue 12) ------------------
+# The figures come from finance.queries.year_summary, the function the finance dashboard shows.
+
+
+def finance_summary(rperiod: ReportingPeriod):
+    """The finance dashboard's figures for the plan year of the reporting period, counted up to its
+    last day; None when the year has no capital plan."""
+    from finance import queries
+    from units.models import Unit
+
+    year = rperiod.start.year
+    pairs = [p for p in queries.plan_years() if p[0] == year]
+    if not pairs:
+        return None
+    return queries.year_summary(Unit.objects.get(pk=pairs[0][1]), year, day=rperiod.end)
+
+
+def disbursement_table(summary) -> tuple[list[str], list[list]]:
+    headers = ["Chương trình / nguồn vốn", "Kế hoạch vốn (đồng)", "Đã phân bổ (đồng)", "Đã giải ngân (đồng)",
+               "Tỷ lệ giải ngân so với kế hoạch (%)"]
+    rows = [[g.label, g.plan, g.allocated, g.disbursed, g.rate] for g in summary.by_programme]
+    rows += [[f"Nguồn: {g.label}", g.plan, g.allocated, g.disbursed, g.rate] for g in summary.by_source]
+    rows.append(["Tổng cộng", summary.plan, summary.allocated, summary.disbursed, summary.rate])
+    return headers, rows
+
+
+def debt_table(summary) -> tuple[list[str], list[list]]:
+    headers = ["Xã", "Công trình", "Nợ từ ngày", "Số nợ (đồng)", "Đã trả (đồng)", "Còn nợ (đồng)"]
+    rows = [[r.debt.unit.name, r.debt.project.name, f"{r.debt.since:%d/%m/%Y}", r.debt.amount, r.repaid,
+             r.outstanding] for r in summary.debts]
+    return headers, rows
+
+
+def _finance_lines(summary) -> list[str]:
+    from finance.money import dong, percent
+
+    deadlines = "; ".join(
+        f"{'vốn đầu tư phát triển' if d.kind == 'investment' else 'vốn sự nghiệp'} đến {d.day:%d/%m/%Y}"
+        for d in summary.deadlines)
+    return [
+        f"Kế hoạch vốn năm {summary.year}: {dong(summary.plan)}; đã phân bổ {dong(summary.allocated)}; "
+        f"giải ngân đến ngày {summary.as_of:%d/%m/%Y}: {dong(summary.disbursed)}, đạt {percent(summary.rate)} "
+        f"kế hoạch. Thời hạn giải ngân: {deadlines}.",
+        f"Vốn phân bổ cho các xã có kế hoạch đạt chuẩn trong giai đoạn: {dong(summary.priority_allocated)} "
+        f"({percent(summary.priority_share)}); {summary.projects} công trình, bình quân "
+        f"{dong(summary.average_project)}/công trình.",
+        f"Nợ đọng xây dựng cơ bản còn lại: {dong(summary.debt_total)} ({len(summary.debts)} khoản).",
+    ]
+
+
+def _money_cells(rows: list[list]) -> list[list]:
+    from finance.money import dong
+
+    return [[dong(v) if isinstance(v, int) and not isinstance(v, bool) and i else v
+             for i, v in enumerate(row)] for row in rows]
+
+
+def finance_docx_section(document, rperiod: ReportingPeriod) -> None:
+    summary = finance_summary(rperiod)
+    _para(document, "5. Vốn, giải ngân và nợ đọng xây dựng cơ bản", bold=True)
+    if summary is None:
+        _para(document, "Chưa có kế hoạch vốn của năm.", italic=True, indent=True)
+        return
+    for line in _finance_lines(summary):
+        _para(document, line, indent=True)
+    headers, rows = disbursement_table(summary)
+    _table(document, headers, [[r[0], *_money_cells([r])[0][1:4], vn_number(r[4])] for r in rows])
+    headers, rows = debt_table(summary)
+    if rows:
+        _table(document, headers, _money_cells(rows))
+
+
+def finance_sheets(workbook, rperiod: ReportingPeriod, caption: str, demo: bool) -> None:
+    summary = finance_summary(rperiod)
+    if summary is None:
+        return
+    headers, rows = disbursement_table(summary)
+    _sheet(workbook, "Giải ngân", caption, headers, rows, demo or summary.illustrative)
+    headers, rows = debt_table(summary)
+    _sheet(workbook, "Nợ đọng XDCB", caption, headers, rows, demo or summary.illustrative)

@@ -19,6 +19,7 @@ from assessments.tests.helpers import make_period
 from audit.models import AuditRecord
 from conftest import make_province
 from criteria import services as criteria
+from finance.tests import audit_cases as finance_cases
 from planning import services as planning
 from planning.models import Phase, SupportTeamMember
 from units import loaders
@@ -105,6 +106,7 @@ def _cases(world, tmp_path):
         **_planning_cases(w, user, phase, agency),
         **_present_cases(w, user),
         **_reporting_cases(w, user, agency),
+        **finance_cases.cases(w, user),
     }
 
 
@@ -249,7 +251,7 @@ CASE_NAMES = {
     "reporting.services.send_due_reminders",
     "assessments.groups.propose_group", "assessments.groups.confirm_group",
     "assessments.periods.ensure_half_year", "planning.transfer.transfer_open_work",
-}
+} | finance_cases.NAMES
 
 
 @pytest.mark.parametrize("name", sorted(CASE_NAMES))

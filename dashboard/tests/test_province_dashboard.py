@@ -90,7 +90,7 @@ def test_the_dashboard_costs_the_same_queries_for_3_and_30_communes(client, offi
     with CaptureQueriesContext(connection) as large:
         response = client.get("/")
     assert kpi(response.content.decode(), "communes") == "30"
-    assert len(small.captured_queries) == len(large.captured_queries) <= 16
+    assert len(small.captured_queries) == len(large.captured_queries) <= 17  # +1: construction debt (finance)
 
 
 def test_the_dashboard_says_when_there_is_nothing_yet(logged_in, criteria_sets):

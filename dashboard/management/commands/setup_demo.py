@@ -14,6 +14,7 @@ from assessments import demo, demo_2026
 from assessments.models import Period
 from assessments.queries import province_on
 from criteria.services import sync_sets
+from finance import demo as finance_demo
 from planning.demo import ensure_demo_plan, ensure_demo_plan_2026, ensure_demo_roadmaps
 from reporting.services import ensure_default_schedules
 from units.loaders import load_province
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             roadmaps = ensure_demo_roadmaps(period=Period.objects.filter(code=code).first())
             if roadmaps.get("items"):
                 self.stdout.write(f"Lộ trình minh họa ({code}): {roadmaps['items']} mục.")
+        self.stdout.write(finance_demo.summary_vi(finance_demo.ensure_demo_finance()))
         # The login comes last, where the person starting the demo looks for it.
         self.stdout.write(self.style.SUCCESS("Đăng nhập demo (http://127.0.0.1:8000), mỗi vai trò một tài khoản:"))
         for username, password, _created, role in personas:

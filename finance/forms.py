@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config.text import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, TextFieldsMixin
+from finance.models import Component, Programme, ProjectKind, Source
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class MonthField(forms.Field):
+    """A month typed as MM/YYYY (the treasury's way) or picked as YYYY-MM."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        import datetime
+
+        value = str(value or "").strip()[:20]
+        for fmt in ("%m/%Y", "%Y-%m"):
+            try:
+                return datetime.datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a month, no time)
+            except ValueError:
+                continue
+        if value:
+            raise forms.ValidationError(_("Give the month as MM/YYYY, e.g. 11/2026."))
+        return None
+
+
+class DecisionFields(TextFieldsMixin, forms.Form):
+    decision_number = forms.CharField(label=_("Decision number"), max_length=100)
+    decision_date = forms.DateField(label=_("Decision date"), widget=DateInput)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class PlanLineForm(DecisionFields):
+    year = forms.IntegerField(label=_("Year"), min_value=2021, max_value=2035)
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.all())
+    component = forms.ModelChoiceField(label=_("Component"), queryset=Component.objects.select_related("programme"),
+                                       required=False)
+    source = forms.ModelChoiceField(label=_("Source of capital"), queryset=Source.objects.all())
+    amount = forms.IntegerField(label=_("Amount (đồng)"), min_value=0)
+    field_order = ["year", "programme", "component", "source", "amount", "decision_number", "decision_date",
+                   "reason"]
+
+
+class ProjectForm(TextFieldsMixin, forms.Form):
+    commune = forms.ChoiceField(label=_("Commune"))
+    code = forms.CharField(label=_("Project code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=TITLE_MAX_LENGTH)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProjectKind.choices)
+    owner = forms.CharField(label=_("Project owner"), max_length=TITLE_MAX_LENGTH, required=False)
+    start_date = forms.DateField(label=_("Start"), widget=DateInput, required=False)
+    end_date = forms.DateField(label=_("End"), widget=DateInput, required=False)
+    total_investment = forms.IntegerField(label=_("Total investment (đồng)"), min_value=0, initial=0)
+    criteria = forms.CharField(label=_("Criteria or indicators served (codes, comma-separated)"),
+                               max_length=NOTE_MAX_LENGTH, required=False)
+
+    def __init__(self, *args, communes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = [(u.ref, u.name) for u in communes]
+
+    def clean_criteria(self):
+        return [c.strip() for c in self.cleaned_data["criteria"].split(",") if c.strip()]
+
+
+class AllocationForm(DecisionFields):
+    plan_line = forms.ChoiceField(label=_("Plan line"))
+    amount = forms.IntegerField(label=_("Amount (đồng)"), min_value=0)
+    field_order = ["plan_line", "amount", "decision_number", "decision_date", "reason"]
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_line"].choices = [(str(pk), label) for pk, label in lines]
+
+
+class DisbursementForm(TextFieldsMixin, forms.Form):
+    allocation = forms.ChoiceField(label=_("Allocation"))
+    month = MonthField(label=_("Month (MM/YYYY)"))
+    cumulative = forms.IntegerField(label=_("Cumulative disbursed since the start of the year (đồng)"),
+                                    min_value=0)
+
+    def __init__(self, *args, allocations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["allocation"].choices = [(str(pk), label) for pk, label in allocations]
+
+
+class DebtForm(TextFieldsMixin, forms.Form):
+    amount = forms.IntegerField(label=_("Debt (đồng)"), min_value=1)
+    since = forms.DateField(label=_("Owed since"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class RepaymentForm(TextFieldsMixin, forms.Form):
+    debt = forms.ChoiceField(label=_("Debt"))
+    amount = forms.IntegerField(label=_("Repaid (đồng)"), min_value=1)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+
+    def __init__(self, *args, debts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["debt"].choices = [(str(pk), label) for pk, label in debts]
+
+
+class TreasuryImportForm(forms.Form):
+    file = forms.FileField(label=_("Treasury workbook (.xlsx)"))

@@ -1,0 +1,62 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from finance import treasury
+from finance.models import Disbursement
+from finance.tests.helpers import BILLION, make_finance_world
+from finance.tests.test_pages import users
+
+pytestmark = pytest.mark.django_db
+NOV = datetime.date(2026, 11, 1)
+
+
+def rows(w, amounts):
+    return [(p.code, p.name, "mtqg-2026", "ha-tang", "nstw-dtpt", a) for p, a in zip(w["projects"], amounts, strict=True)]
+
+
+def test_a_good_file_records_every_row(client):
+    w = make_finance_world(n_projects=3, paid=[100, 200, 300])
+    content = treasury.template_bytes(rows(w, [500, 600, 700]), year=2026, month=NOV)
+    result = treasury.import_file(content)
+    assert (result.created, result.changed) == (3, 0)
+    nov = Disbursement.objects.filter(month=NOV).order_by("allocation__project__code")
+    assert [(d.cumulative, d.amount) for d in nov] == [(500, 400), (600, 400), (700, 400)]
+
+
+def test_one_bad_row_writes_nothing_and_is_named_by_sheet_cell_and_reason(client):
+    w = make_finance_world(n_projects=3)
+    data = rows(w, [500, 2 * BILLION, "nhiều"])
+    data.append(("KHONG-CO", "?", "mtqg-2026", "ha-tang", "nstw-dtpt", 1))
+    data.append((w["projects"][0].code, "?", "mtqg-2026", "ha-tang", "nsdp-xa", 1))
+    content = treasury.template_bytes(data, year=2026, month=NOV)
+    with pytest.raises(treasury.ImportRejected) as exc:
+        treasury.import_file(content)
+    text = "\n".join(exc.value.errors)
+    assert "trang GiaiNgan, ô F8" in text and "nhiều" in text
+    assert "trang GiaiNgan, ô A9" in text and "KHONG-CO" in text
+    assert "trang GiaiNgan, ô C10:E10" in text
+    assert not Disbursement.objects.exists()
+    # With the unknown rows fixed, the over-allocation is named with its figures, still nothing written.
+    content = treasury.template_bytes(rows(w, [500, 2 * BILLION, 10]), year=2026, month=NOV)
+    with pytest.raises(treasury.ImportRejected) as exc:
+        treasury.import_file(content)
+    assert "trang GiaiNgan, ô F7" in exc.value.errors[0] and "2.000.000.000 đ" in exc.value.errors[0]
+    assert not Disbursement.objects.exists()
+
+
+def test_the_import_page_lists_the_errors_and_the_template_downloads(client):
+    w = make_finance_world(n_projects=2)
+    w.update(users(w))
+    client.force_login(w["admin"])
+    template = client.get("/tai-chinh/nhap-kho-bac/mau.xlsx?nam=2026")
+    assert template.status_code == 200 and 'filename="giai-ngan-2026.xlsx"' in template["Content-Disposition"]
+    bad = treasury.template_bytes(rows(w, [10, -5]), year=2026, month=NOV)
+    response = client.post("/tai-chinh/nhap-kho-bac/", {"file": SimpleUploadedFile("kb.xlsx", bad)})
+    assert response.status_code == 400 and "ô F7" in response.content.decode()
+    good = treasury.template_bytes(rows(w, [10, 20]), year=2026, month=NOV)
+    response = client.post("/tai-chinh/nhap-kho-bac/", {"file": SimpleUploadedFile("kb.xlsx", good)})
+    assert response.status_code == 302 and Disbursement.objects.count() == 2
+    client.force_login(w["officer"])
+    assert client.post("/tai-chinh/nhap-kho-bac/", {"file": SimpleUploadedFile("kb.xlsx", good)}).status_code == 403

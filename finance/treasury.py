@@ -1,0 +1,175 @@
+"""The treasury's monthly disbursement workbook: one row per project, programme and source with
+the cumulative amount paid since the start of the plan year. The import is all or nothing: every
+bad row is named by sheet, cell and reason, and nothing is written unless every row is good.
+
+Layout (sheet "GiaiNgan"):
+  B2 plan year · B3 month reported (MM/YYYY) · row 5 headers · data from row 6:
+  A project code · B project name (not read) · C programme code · D component code (may be
+  empty) · E source code · F cumulative disbursed (đồng, a whole number)
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from config.text import append_row, set_text
+from finance import services
+from finance.checks import FACT_FIELDS, DisbursementEntry, facts_from_row
+from finance.models import Allocation, Project
+
+SHEET = "GiaiNgan"
+YEAR_CELL, MONTH_CELL = "B2", "B3"
+HEADER_ROW, FIRST_ROW = 5, 6
+HEADERS = ["Mã dự án", "Tên dự án", "Mã chương trình", "Mã nội dung", "Mã nguồn vốn",
+           "Lũy kế giải ngân (đồng)"]
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("; ".join(errors[:5]))
+
+
+@dataclass
+class ParsedFile:
+    year: int | None = None
+    month: datetime.date | None = None
+    rows: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, values A..F)
+    errors: list[str] = field(default_factory=list)
+
+
+def _where(cell: str) -> str:
+    return _("sheet %(sheet)s, cell %(cell)s") % {"sheet": SHEET, "cell": cell}
+
+
+def _month(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return datetime.date(value.year, value.month, 1)
+    text = str(value or "").strip()
+    for fmt in ("%m/%Y", "%Y-%m"):
+        try:
+            parsed = datetime.datetime.strptime(text, fmt)  # noqa: DTZ007 (a month, no time)
+            return datetime.date(parsed.year, parsed.month, 1)
+        except ValueError:
+            continue
+    return None
+
+
+def read(content: bytes) -> ParsedFile:
+    """The header cells and the data rows, as the file holds them (openpyxl, read-only)."""
+    from openpyxl import load_workbook
+
+    parsed = ParsedFile()
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 (any unreadable upload gets the same answer)
+        parsed.errors.append(_("The file is not an Excel workbook (.xlsx)."))
+        return parsed
+    if SHEET not in workbook.sheetnames:
+        parsed.errors.append(_("The workbook has no sheet %(sheet)s.") % {"sheet": SHEET})
+        return parsed
+    sheet = workbook[SHEET]
+    for number, values in enumerate(sheet.iter_rows(min_row=1, max_col=6, values_only=True), start=1):
+        if number == 2:
+            year = values[1] if len(values) > 1 else None
+            if isinstance(year, int | float) and int(year) == year and 2021 <= int(year) <= 2100:
+                parsed.year = int(year)
+            else:
+                parsed.errors.append(_where(YEAR_CELL) + ": " + _("the plan year is missing or not a year."))
+        elif number == 3:
+            parsed.month = _month(values[1] if len(values) > 1 else None)
+            if parsed.month is None:
+                parsed.errors.append(_where(MONTH_CELL) + ": " + _("the month must be written MM/YYYY."))
+        elif number >= FIRST_ROW and any(v not in (None, "") for v in values):
+            parsed.rows.append((number, tuple(values) + (None,) * (6 - len(values))))
+    workbook.close()
+    return parsed
+
+
+def _code(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def validate(parsed: ParsedFile) -> list[DisbursementEntry]:
+    """Typed entries for every row and the facts of their allocations (one query each for the
+    projects and the allocations); raises ImportRejected with every problem found."""
+    errors = list(parsed.errors)
+    if not parsed.rows and not errors:
+        errors.append(_("The sheet %(sheet)s has no data rows.") % {"sheet": SHEET})
+    if errors:
+        raise ImportRejected(errors)
+    codes = {_code(r[0]) for _n, r in parsed.rows}
+    known = set(Project.objects.filter(code__in=codes).values_list("code", flat=True))
+    allocations, facts = {}, {}
+    for row in (Allocation.objects.filter(project__code__in=codes, plan_line__year=parsed.year)
+                .values_list(*FACT_FIELDS, "project__code", "plan_line__programme__code",
+                             "plan_line__component__code", "plan_line__source__code")):
+        fact = facts_from_row(row[:len(FACT_FIELDS)])
+        code, programme, component, source = row[len(FACT_FIELDS):]
+        allocations[(code, programme, component or "", source)] = fact.pk
+        facts[fact.pk] = fact
+    entries = []
+    for number, values in parsed.rows:
+        code, programme, component, source = (_code(values[0]), _code(values[2]), _code(values[3]),
+                                              _code(values[4]))
+        amount = values[5]
+        if code not in known:
+            errors.append(_where(f"A{number}") + ": " + _("no project has the code %(code)s.") % {"code": code})
+            continue
+        allocation = allocations.get((code, programme, component, source))
+        if allocation is None:
+            errors.append(_where(f"C{number}:E{number}") + ": " + _(
+                "%(project)s has no %(year)s allocation from programme %(programme)s, component %(component)s, "
+                "source %(source)s.") % {"project": code, "year": parsed.year, "programme": programme or "—",
+                                         "component": component or "—", "source": source or "—"})
+            continue
+        if isinstance(amount, bool) or not isinstance(amount, int | float) or int(amount) != amount or amount < 0:
+            errors.append(_where(f"F{number}") + ": " + _(
+                "the cumulative disbursement must be a whole, non-negative number of đồng (found %(value)s).")
+                % {"value": amount})
+            continue
+        entries.append(DisbursementEntry(allocation, parsed.month, int(amount), where=_where(f"F{number}")))
+    if errors:
+        raise ImportRejected(errors)
+    return entries, facts
+
+
+def import_file(content: bytes, *, user=None, filename: str = "", ip_address: str | None = None):
+    """Read, check and record a treasury workbook: all rows or none."""
+    entries, facts = validate(read(content))
+    try:
+        return services.record_disbursements(entries, user=user, origin="treasury", facts=facts,
+                                             reason=_("Treasury import: %(file)s") % {"file": filename[:200]},
+                                             ip_address=ip_address)
+    except services.Refused as exc:
+        raise ImportRejected(exc.errors) from exc
+
+
+def template_bytes(rows: list[tuple], *, year: int, month: datetime.date) -> bytes:
+    """A workbook in the treasury's layout with these rows (code, name, programme, component,
+    source, cumulative): the download offered as a template, and the bench's file."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = SHEET
+    set_text(sheet["A1"], "Báo cáo giải ngân vốn theo công trình và nguồn vốn")
+    set_text(sheet["A2"], "Năm kế hoạch")
+    set_text(sheet["B2"], year)
+    set_text(sheet["A3"], "Tháng báo cáo")
+    set_text(sheet["B3"], f"{month:%m/%Y}")
+    append_row(sheet, [])
+    append_row(sheet, HEADERS)
+    for row in rows:
+        append_row(sheet, list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
