@@ -374,6 +374,7 @@ class GroupRow:
     facts: object
     proposal: object
     illustrative: bool
+    decision_record: object = None
 
 
 def group_rows(units: list[Unit], day: datetime.date) -> list[GroupRow]:
@@ -400,5 +401,6 @@ def group_rows(units: list[Unit], day: datetime.date) -> list[GroupRow]:
             valid_from=record.valid_from if record else None,
             decision=f"{record.decision_number} ({record.decision_date:%d/%m/%Y})" if record and record.decision_date else "",
             facts=facts, proposal=propose(facts), illustrative=bool(last and last.illustrative),
+            decision_record=record,
         ))
     return rows

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.commune_list, name="list"),
     path("nhom-xa/", views_groups.group_list, name="group_list"),
     path("nhom-xa/excel/", views_groups.group_export, name="group_export"),
+    path("nhom-xa/excel/nhap/", views_groups.group_import, name="group_import"),
     path("<str:ref>/", views.commune_detail, name="detail"),
     path("<str:ref>/nhap/<slug:period_code>/", views.commune_entry, name="entry"),
     path("<str:ref>/nhom-xa/", views_groups.group_edit, name="group_edit"),

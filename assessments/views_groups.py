@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_manage_reference, can_view_province, commune_for_user, require
 from assessments import groups as group_services
+from assessments import groups_excel
 from assessments.forms_groups import GroupForm
 from assessments.queries import group_rows, programme_communes, province_on
-from config.text import append_row, attachment_response, request_ip
+from config.text import attachment_response, request_ip
 from units.groups import GROUP_NAMES, facts_of, propose
 from units.models import CommuneGroup
 
@@ -96,26 +97,34 @@ def group_edit(request, ref):
 
 @login_required
 def group_export(request):
-    """The list of communes with their facts and groups as .xlsx (text cells written as text)."""
-    from openpyxl import Workbook
-
+    """The list of communes with their facts and groups as .xlsx, to fill and import back."""
     require(can_view_province(request.user))
     units, today = _today_units()
-    rows = group_rows(list(units), today)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Nhom xa"
-    append_row(ws, ["Mã xã", "Tên xã", "Nhóm đã xác nhận", "Từ ngày", "Quyết định", "Đề xuất từ số liệu",
-               "Tỷ trọng nông nghiệp (%)", "Liền kề, định hướng đô thị", "Định hướng đô thị mới",
-               "Khu vực vùng DTTS&MN", "Lý do đề xuất", "Minh họa"])
-    yes_no = {True: "có", False: "không", None: ""}
-    for r in rows:
-        append_row(ws, [r.unit.code, r.unit.name, GROUP_NAMES.get(r.group, ""),
-                   r.valid_from.strftime("%d/%m/%Y") if r.valid_from else "", r.decision,
-                   GROUP_NAMES.get(r.proposal.group, ""),
-                   float(r.facts.agriculture_share) if r.facts.agriculture_share is not None else None,
-                   yes_no[r.facts.near_urban], yes_no[r.facts.new_urban], r.facts.ethnic_area,
-                   r.proposal.sentence, "có" if r.illustrative else ""])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return attachment_response(buffer.getvalue(), f"nhom-xa-{today:%Y%m%d}.xlsx")
+    content = groups_excel.export(group_rows(list(units), today))
+    return attachment_response(content, f"nhom-xa-{today:%Y%m%d}.xlsx")
+
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@login_required
+def group_import(request):
+    """Import the filled group workbook: all rows or none, every bad cell named."""
+    require(can_manage_reference(request.user))
+    if request.method != "POST":
+        return redirect("assessments:group_list")
+    upload = request.FILES.get("tep")
+    if upload is None or upload.size > MAX_UPLOAD:
+        messages.error(request, _("Choose the group workbook (.xlsx, at most 5 MB)."))
+        return redirect("assessments:group_list")
+    units, _today = _today_units()
+    result = groups_excel.import_groups(io.BytesIO(upload.read()), user=request.user,
+                                        ip_address=request_ip(request), units={u.ref: u for u in units})
+    if result.problems:
+        shown = result.problems[:50]
+        messages.error(request, _("Nothing was imported: %(n)s problem(s).") % {"n": len(result.problems)}
+                       + " " + "; ".join(f"{cell}: {message}" for cell, message in shown))
+    else:
+        messages.success(request, _("Imported: %(confirmed)s groups confirmed, %(unchanged)s unchanged.")
+                         % {"confirmed": result.confirmed, "unchanged": result.unchanged})
+    return redirect("assessments:group_list")

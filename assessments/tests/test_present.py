@@ -253,7 +253,7 @@ def test_the_group_page_counts_groups_and_an_administrator_confirms_one(admin_cl
     assert re.search(r'id="count-nhom-2">1<', html) and re.search(r'id="count-unconfirmed">0<', html)
     workbook = load_workbook(io.BytesIO(admin_client.get("/xa/nhom-xa/excel/").content))
     rows = {r[0]: r for r in workbook.active.iter_rows(min_row=2, values_only=True)}
-    assert rows[unit.code][2] == "Xã nhóm 2" and rows[unit.code][4] == "3/QĐ-UBND (01/03/2026)"
+    assert rows[unit.ref][2] == "Xã nhóm 2" and rows[unit.ref][4:6] == ("3/QĐ-UBND", "01/03/2026")
     # Other users may not confirm groups.
     client.force_login(outsider)
     assert client.post(f"/xa/{unit.ref}/nhom-xa/", {"action": "confirm"}).status_code == 403
@@ -308,3 +308,38 @@ def test_the_2026_workbook_names_groups_not_regions(admin_client, criteria_sets,
     assert header[3:] == ["Nhóm nhom-1", "Nhóm nhom-2", "Nhóm nhom-3"]
     data = workbook.worksheets[0]
     assert all(data.cell(row=r, column=3).value in (None, "") for r in range(5, 8))
+
+
+def test_the_group_workbook_round_trips_and_one_bad_cell_imports_nothing(admin_client, criteria_sets, settings):
+    import io
+
+    from openpyxl import load_workbook
+
+    settings.NTM_PROVINCE_REFS = "77-20250701"
+    _province, communes = make_new_province(3, groups=("", "", ""))
+    workbook = load_workbook(io.BytesIO(admin_client.get("/xa/nhom-xa/excel/").content))
+    ws = workbook.active
+    by_ref = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
+    for unit, group, area in zip(communes, ("Xã nhóm 3", "Xã nhóm 2", "Xã nhóm 3"), ("3", "1", "2"), strict=True):
+        r = by_ref[unit.ref]
+        for col, value in ((3, group), (4, "15/02/2026"), (5, "77/QĐ-UBND"), (6, "10/03/2026"), (8, 40),
+                           (9, "không"), (10, "không"), (11, area)):
+            ws.cell(row=r, column=col, value=value)
+    bad = io.BytesIO()
+    ws.cell(row=by_ref[communes[2].ref], column=6, value="10-03-2026")
+    workbook.save(bad)
+    bad.seek(0)
+    response = admin_client.post("/xa/nhom-xa/excel/nhap/", {"tep": bad}, follow=True)
+    html = response.content.decode()
+    assert "Không nhập gì" in html and f"F{by_ref[communes[2].ref]}" in html
+    assert not UnitAttribute.objects.filter(name=AttributeName.GROUP).exists()
+
+    ws.cell(row=by_ref[communes[2].ref], column=6, value="10/03/2026")
+    good = io.BytesIO()
+    workbook.save(good)
+    good.seek(0)
+    good.name = "nhom.xlsx"
+    admin_client.post("/xa/nhom-xa/excel/nhap/", {"tep": good})
+    groups = dict(UnitAttribute.objects.filter(name=AttributeName.GROUP).values_list("unit_id", "value"))
+    assert [groups[u.pk] for u in communes] == ["nhom-3", "nhom-2", "nhom-3"]
+    assert AuditRecord.objects.filter(action="unit.group.confirm").count() == 3
