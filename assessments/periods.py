@@ -12,6 +12,27 @@ from audit import services as audit
 
 
 @transaction.atomic
+def ensure_period(
+    year: int, *, as_of: datetime.date | None = None, name: str | None = None, user=None
+) -> Period:
+    start = datetime.date(year, 1, 1)
+    end = datetime.date(year, 12, 31)
+    period, created = Period.objects.get_or_create(
+        code=str(year),
+        defaults={
+            "name": name or _("Year %(year)s") % {"year": year},
+            "start": start,
+            "end": end,
+            "as_of": as_of or end,
+        },
+    )
+    if created:
+        audit.record(action="period.create", object_type="period", object_id=period.code, user=user,
+                     after={"name": period.name, "as_of": period.as_of.isoformat()})
+    return period
+
+
+@transaction.atomic
 def ensure_half_year(year: int, half: int, *, user=None) -> Period:
     """The half-year period `YYYY-h1` (January-June) or `YYYY-h2` (July-December)."""
     if half not in (1, 2):

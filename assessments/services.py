@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from assessments.bulk import insert_rows, update_by_pk
 from assessments.catalog import family_indicators, family_on
-from assessments.models import Evaluation, IndicatorValue, Period, Recognition, Revocation
+from assessments.models import Evaluation, IndicatorValue, Period
 from assessments.values import ValueError_, check_typed_value, is_blank, parse_indicator_value
 from audit import services as audit
 from criteria import engine
@@ -502,106 +502,7 @@ def _store_evaluations(unit_ids: list[int], period: Period, family: str,
     )
 
 
-@transaction.atomic
-def ensure_period(
-    year: int, *, as_of: datetime.date | None = None, name: str | None = None, user=None
-) -> Period:
-    start = datetime.date(year, 1, 1)
-    end = datetime.date(year, 12, 31)
-    period, created = Period.objects.get_or_create(
-        code=str(year),
-        defaults={
-            "name": name or _("Year %(year)s") % {"year": year},
-            "start": start,
-            "end": end,
-            "as_of": as_of or end,
-        },
-    )
-    if created:
-        audit.record(action="period.create", object_type="period", object_id=period.code, user=user,
-                     after={"name": period.name, "as_of": period.as_of.isoformat()})
-    return period
-
-
-@transaction.atomic
-def record_recognition(
-    unit: Unit,
-    *,
-    level_code: str,
-    level_rank: int,
-    family: str,
-    decision_number: str,
-    decision_date: datetime.date,
-    issuer: str,
-    note: str = "",
-    user=None,
-    ip_address: str | None = None,
-) -> Recognition:
-    if not decision_number.strip():
-        raise BatchRejected({"decision_number": _("The decision number is required.")})
-    recognition = Recognition.objects.create(
-        unit=unit,
-        level_code=level_code,
-        level_rank=level_rank,
-        family=family,
-        decision_number=decision_number.strip(),
-        decision_date=decision_date,
-        issuer=issuer,
-        note=note,
-        recorded_at=timezone.now(),
-        recorded_by=_recorder(user),
-    )
-    audit.record(
-        action="recognition.create",
-        object_type="recognition",
-        object_id=recognition.pk,
-        user=user,
-        unit=unit,
-        after={
-            "level": level_code,
-            "decision_number": recognition.decision_number,
-            "decision_date": decision_date.isoformat(),
-            "issuer": issuer,
-        },
-        ip_address=ip_address,
-    )
-    return recognition
-
-
-@transaction.atomic
-def record_revocation(
-    recognition: Recognition,
-    *,
-    decision_number: str,
-    decision_date: datetime.date,
-    issuer: str,
-    reason: str = "",
-    user=None,
-    ip_address: str | None = None,
-) -> Revocation:
-    if hasattr(recognition, "revocation"):
-        raise BatchRejected({"recognition": _("This recognition has already been revoked.")})
-    if decision_date < recognition.decision_date:
-        raise BatchRejected(
-            {"decision_date": _("A revocation cannot be dated before the recognition it revokes.")}
-        )
-    revocation = Revocation.objects.create(
-        recognition=recognition,
-        decision_number=decision_number,
-        decision_date=decision_date,
-        issuer=issuer,
-        reason=reason,
-        recorded_at=timezone.now(),
-        recorded_by=_recorder(user),
-    )
-    audit.record(
-        action="recognition.revoke",
-        object_type="recognition",
-        object_id=recognition.pk,
-        user=user,
-        unit=recognition.unit,
-        after={"decision_number": decision_number, "decision_date": decision_date.isoformat()},
-        reason=reason,
-        ip_address=ip_address,
-    )
-    return revocation
+# Periods and recognition decisions have their own modules; they are re-exported here for the
+# callers that know them as services.
+from assessments.periods import ensure_period  # noqa: E402,F401
+from assessments.recognitions import record_recognition, record_revocation  # noqa: E402,F401

@@ -48,7 +48,8 @@ EXEMPT = {
     "accounts.services.may_manage": "pure: whether one user may manage another",
 }
 # Write modules that are not named services.py.
-WRITE_MODULES = ["assessments/groups.py", "assessments/periods.py", "planning/transfer.py"]
+WRITE_MODULES = ["assessments/groups.py", "assessments/periods.py", "assessments/recognitions.py",
+                 "planning/transfer.py"]
 
 
 @pytest.fixture
@@ -92,11 +93,11 @@ def _cases(world, tmp_path):
             w["commune"], w["period"], {"10.1": "40"}, user=user, source="x"),
         "assessments.services.record_values_many": lambda: assessments.record_values_many(
             w["period"], {w["commune"]: {"11.1": "3"}}, user=user, source="x"),
-        "assessments.services.ensure_period": lambda: assessments.ensure_period(2023, user=user),
-        "assessments.services.record_recognition": lambda: assessments.record_recognition(
+        "assessments.periods.ensure_period": lambda: assessments.ensure_period(2023, user=user),
+        "assessments.recognitions.record_recognition": lambda: assessments.record_recognition(
             w["commune"], level_code="nang-cao", level_rank=2, family="ntm-xa-2021", decision_number="10/QĐ",
             decision_date=datetime.date(2022, 1, 1), issuer="UBND", user=user),
-        "assessments.services.record_revocation": lambda: assessments.record_revocation(
+        "assessments.recognitions.record_revocation": lambda: assessments.record_revocation(
             recognition, decision_number="11/QĐ", decision_date=datetime.date(2024, 1, 1), issuer="UBND",
             reason="rớt chuẩn", user=user),
         "criteria.services.sync_sets": lambda: criteria.sync_sets(_changed_sets(tmp_path)),
@@ -237,8 +238,8 @@ CASE_NAMES = {
     "accounts.services.create_user", "accounts.services.update_user", "accounts.services.set_password",
     "accounts.services.set_active", "accounts.services.ensure_organisation",
     "accounts.services.assign_criteria", "assessments.services.record_values",
-    "assessments.services.record_values_many", "assessments.services.ensure_period",
-    "assessments.services.record_recognition", "assessments.services.record_revocation",
+    "assessments.services.record_values_many", "assessments.periods.ensure_period",
+    "assessments.recognitions.record_recognition", "assessments.recognitions.record_revocation",
     "criteria.services.sync_sets", "planning.services.set_phase_targets", "units.loaders.load_province",
     "planning.services.create_items", "planning.services.update_item", "planning.services.set_item_status",
     "planning.services.add_task", "planning.services.set_task_status", "planning.services.add_progress_note",
