@@ -21,14 +21,14 @@ from django.utils import timezone
 from accounts.models import AgencyAssignment, Organisation
 from assessments.models import Period
 from assessments.queries import recognition_counts_for
-from config.text import append_row, clean_text
+from config.text import append_row
 from dashboard.queries import Dashboard, province_dashboard
+from reporting import docx_layout as layout
+from reporting.docx_layout import DEMO_MARK, FONT, vn_number
 from reporting.models import ReportingPeriod, Section, State, Submission
 from reporting.queries import completeness
 from units.models import UnitKind
 
-FONT = "Times New Roman"
-DEMO_MARK = "(Dữ liệu minh họa)"
 SECTION_TITLES = OrderedDict([
     (Section.RESULTS.value, "Kết quả"),
     (Section.DIFFICULTIES.value, "Khó khăn, vướng mắc"),
@@ -51,13 +51,6 @@ def is_demo() -> bool:
     from assessments.demo import demo_present
 
     return bool(settings.NTM_DEMO) or demo_present()
-
-
-def vn_number(value) -> str:
-    """15.03 → "15,03" (Vietnamese decimal comma); None → "—"."""
-    if value is None:
-        return "—"
-    return str(value).replace(".", ",")
 
 
 def _avg(values: list[int]) -> Decimal | None:
@@ -207,143 +200,6 @@ def agency_report(rperiod: ReportingPeriod, organisation: Organisation) -> Agenc
 # --- Word ----------------------------------------------------------------------------------------
 
 
-def _setup(document) -> None:
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    for style_name in ("Normal", "Table Grid"):
-        style = document.styles[style_name]
-        style.font.name = FONT
-        style.font.size = Pt(14)
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.append(fonts)
-        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(attr), FONT)
-
-
-def _para(container, text: str = "", *, bold=False, italic=False, size=14, align=None, indent=False,
-          space_after=6):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
-
-    paragraph = container.add_paragraph()
-    paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
-                           None: WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    paragraph.paragraph_format.space_before = Pt(0)
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Mm(10)
-    if text:
-        _run(paragraph, text, bold=bold, italic=italic, size=size)
-    return paragraph
-
-
-def _run(paragraph, text: str, *, bold=False, italic=False, size=14):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run = paragraph.add_run(clean_text(text))
-    run.font.name = FONT
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.italic = italic
-    return run
-
-
-def _cell(cell, text: str, *, bold=False, italic=False, size=13, align="center"):
-    cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
-    lines = text.split("\n")
-    for line in lines:
-        _para(cell, line, bold=bold, italic=italic, size=size, align=align, space_after=0)
-
-
-def _header(document, *, superior: str, body: str, number: str, place: str, day) -> None:
-    table = document.add_table(rows=1, cols=2)
-    table.autofit = True
-    left, right = table.rows[0].cells
-    left.paragraphs[0]._element.getparent().remove(left.paragraphs[0]._element)
-    right.paragraphs[0]._element.getparent().remove(right.paragraphs[0]._element)
-    if superior:
-        _para(left, superior, size=13, align="center", space_after=0)
-    _para(left, body, bold=True, size=13, align="center", space_after=0)
-    _para(left, "———", size=13, align="center", space_after=6)
-    _para(left, number, size=13, align="center", space_after=0)
-    _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=13, align="center", space_after=0)
-    _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=14, align="center", space_after=0)
-    _para(right, "———————————", size=13, align="center", space_after=6)
-    _para(right, f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}", italic=True, size=14,
-          align="center", space_after=0)
-
-
-def _title(document, subject: str, demo: bool) -> None:
-    _para(document, "", space_after=0)
-    _para(document, "BÁO CÁO", bold=True, size=14, align="center", space_after=0)
-    _para(document, subject, bold=True, size=14, align="center", space_after=0)
-    if demo:
-        _para(document, DEMO_MARK, italic=True, size=14, align="center", space_after=0)
-    _para(document, "—————", size=14, align="center", space_after=6)
-
-
-def _table(document, headers: list[str], rows: list[list], *, total: list | None = None):
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = document.styles["Table Grid"]
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        _cell(cell, text, bold=True)
-    for row in rows + ([total] if total else []):
-        cells = table.add_row().cells
-        for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
-            text = value if isinstance(value, str) else vn_number(value)
-            _cell(cell, text, bold=row is total, align="left" if i == 0 else "center")
-    _para(document, "", space_after=0)
-    return table
-
-
-def _narrative_block(document, entries: list[tuple[str, str]]) -> None:
-    if not entries:
-        _para(document, "Chưa có nội dung do các đơn vị báo cáo trong kỳ.", italic=True, indent=True)
-        return
-    for name, text in entries:
-        paragraph = _para(document, indent=True)
-        _run(paragraph, f"- {name}: ", bold=True)
-        _run(paragraph, text)
-
-
-def _closing(document, recipients: list[str], signature: list[str]) -> None:
-    table = document.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
-    left.paragraphs[0]._element.getparent().remove(left.paragraphs[0]._element)
-    right.paragraphs[0]._element.getparent().remove(right.paragraphs[0]._element)
-    _para(left, "Nơi nhận:", bold=True, italic=True, size=13, align="left", space_after=0)
-    for line in recipients:
-        _para(left, line, size=13, align="left", space_after=0)
-    for line in signature:
-        _para(right, line, bold=True, size=14, align="center", space_after=0)
-    for _i in range(4):
-        _para(right, "", size=14, space_after=0)
-
-
-def _issuer(province_name: str) -> tuple[str, str]:
-    """("UBND TỈNH LÀO CAI", "Lào Cai") from "Tỉnh Lào Cai"."""
-    place = province_name.removeprefix("Tỉnh ").strip() or province_name
-    return f"UBND {province_name.upper()}", place
-
-
-def _save(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def district_table(report: ProvinceReport) -> tuple[list[str], list[list], list]:
     headers = ["Huyện" if report.by_district else "Đơn vị", "Số xã", f"Đã công nhận {report.base_level_name}",
                f"Đạt {report.base_level_name} theo số liệu", "Bình quân tiêu chí đạt/xã",
@@ -367,49 +223,49 @@ def province_docx(rperiod: ReportingPeriod, report: ProvinceReport | None = None
     report = report or province_report(rperiod)
     day = day or timezone.localdate()
     document = Document()
-    _setup(document)
-    body, place = _issuer(report.province_name)
-    _header(document, superior="", body=body, number="Số: …/BC-UBND", place=place, day=day)
+    layout.setup(document)
+    body, place = layout.issuer(report.province_name)
+    layout.header(document, superior="", body=body, number="Số: …/BC-UBND", place=place, day=day)
     month = f"tháng {rperiod.start.month:02d} năm {rperiod.start.year}"
-    _title(document, f"Tiến độ thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới {month}",
+    layout.title(document, f"Tiến độ thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới {month}",
            report.demo)
     b = report.board
     if b is None or report.period is None:
-        _para(document, "Chưa có số liệu đánh giá cho kỳ báo cáo này.", indent=True)
+        layout.para(document, "Chưa có số liệu đánh giá cho kỳ báo cáo này.", indent=True)
     else:
         set_name = b.ctx.base_set.name if b.ctx.base_set else ""
         version = b.ctx.base_set.current_version.number if b.ctx.base_set else ""
-        _para(document, (
+        layout.para(document, (
             f"Ủy ban nhân dân tỉnh {place} báo cáo tiến độ thực hiện "
             f"Chương trình mục tiêu quốc gia xây dựng nông thôn mới {month}; số liệu đánh giá đến ngày "
             f"{report.period.as_of:%d/%m/%Y} ({report.period.name}), theo bộ tiêu chí “{set_name}” "
             f"(phiên bản {version}), như sau:"), indent=True)
-        _para(document, "I. KẾT QUẢ THỰC HIỆN", bold=True)
-        _para(document, "1. Tổng hợp chung", bold=True)
-        _table(document, ["Nội dung", "Số liệu"], [[label, value] for label, value in report.summary])
-        _para(document, "2. Kết quả theo huyện" if report.by_district else
+        layout.para(document, "I. KẾT QUẢ THỰC HIỆN", bold=True)
+        layout.para(document, "1. Tổng hợp chung", bold=True)
+        layout.table(document, ["Nội dung", "Số liệu"], [[label, value] for label, value in report.summary])
+        layout.para(document, "2. Kết quả theo huyện" if report.by_district else
               "2. Kết quả các xã (từ 01/07/2025 không còn cấp huyện)", bold=True)
         headers, rows, total = district_table(report)
-        _table(document, headers, rows, total=total)
-        _para(document, "3. So sánh với kế hoạch giai đoạn", bold=True)
+        layout.table(document, headers, rows, total=total)
+        layout.para(document, "3. So sánh với kế hoạch giai đoạn", bold=True)
         headers, rows = plan_table(report)
         if rows:
-            _table(document, headers, rows)
+            layout.table(document, headers, rows)
         else:
-            _para(document, "Chưa có kế hoạch giai đoạn.", italic=True, indent=True)
-        _para(document, "4. Kết quả do các đơn vị báo cáo", bold=True)
-        _narrative_block(document, report.narrative.get(Section.RESULTS, []))
+            layout.para(document, "Chưa có kế hoạch giai đoạn.", italic=True, indent=True)
+        layout.para(document, "4. Kết quả do các đơn vị báo cáo", bold=True)
+        layout.narrative_block(document, report.narrative.get(Section.RESULTS, []))
     finance_docx_section(document, rperiod)
-    _para(document, "II. KHÓ KHĂN, VƯỚNG MẮC", bold=True)
-    _narrative_block(document, report.narrative.get(Section.DIFFICULTIES, []))
-    _para(document, "III. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
-    _narrative_block(document, report.narrative.get(Section.PROPOSALS, []))
-    _para(document, (
+    layout.para(document, "II. KHÓ KHĂN, VƯỚNG MẮC", bold=True)
+    layout.narrative_block(document, report.narrative.get(Section.DIFFICULTIES, []))
+    layout.para(document, "III. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
+    layout.narrative_block(document, report.narrative.get(Section.PROPOSALS, []))
+    layout.para(document, (
         f"Tình hình nộp báo cáo kỳ {rperiod.label}: {report.submitted}/{report.expected} đơn vị đã nộp, "
         f"{report.on_time} đơn vị nộp đúng hạn (hạn {rperiod.due_date:%d/%m/%Y})."), italic=True, indent=True)
-    _para(document, f"Trên đây là báo cáo tiến độ thực hiện Chương trình {month} của Ủy ban nhân dân "
+    layout.para(document, f"Trên đây là báo cáo tiến độ thực hiện Chương trình {month} của Ủy ban nhân dân "
                     f"tỉnh {place}./.", indent=True)
-    _closing(document, [
+    layout.closing(document, [
         "- Ban Chỉ đạo Trung ương các CTMTQG (b/c);",
         "- Bộ Nông nghiệp và Môi trường (b/c);",
         "- TT Tỉnh ủy, TT HĐND tỉnh (b/c);",
@@ -417,7 +273,7 @@ def province_docx(rperiod: ReportingPeriod, report: ProvinceReport | None = None
         "- Các sở, ban, ngành thành viên BCĐ tỉnh;",
         "- Lưu: VT, VPĐP NTM.",
     ], ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"])
-    return _save(document)
+    return layout.save(document)
 
 
 def rate_table(report: AgencyReport) -> tuple[list[str], list[list]]:
@@ -433,33 +289,33 @@ def agency_docx(rperiod: ReportingPeriod, organisation: Organisation, report: Ag
     report = report or agency_report(rperiod, organisation)
     day = day or timezone.localdate()
     document = Document()
-    _setup(document)
+    layout.setup(document)
     province = report.board.province.name if report.board and report.board.province else "Tỉnh"
-    superior, place = _issuer(province)
-    _header(document, superior=superior, body=organisation.name.upper(), number="Số: …/BC", place=place, day=day)
+    superior, place = layout.issuer(province)
+    layout.header(document, superior=superior, body=organisation.name.upper(), number="Số: …/BC", place=place, day=day)
     quarter = f"quý {(rperiod.start.month - 1) // 3 + 1} năm {rperiod.start.year}"
-    _title(document, f"Kết quả thực hiện các tiêu chí nông thôn mới được phân công {quarter}", report.demo)
+    layout.title(document, f"Kết quả thực hiện các tiêu chí nông thôn mới được phân công {quarter}", report.demo)
     if report.period is not None:
-        _para(document, (
+        layout.para(document, (
             f"{organisation.name} báo cáo kết quả thực hiện các tiêu chí được phân công phụ trách trên "
             f"địa bàn các xã; số liệu đánh giá đến ngày {report.period.as_of:%d/%m/%Y}, như sau:"), indent=True)
-    _para(document, "I. KẾT QUẢ THỰC HIỆN", bold=True)
-    _para(document, "1. Tỷ lệ xã đạt các tiêu chí được phân công", bold=True)
+    layout.para(document, "I. KẾT QUẢ THỰC HIỆN", bold=True)
+    layout.para(document, "1. Tỷ lệ xã đạt các tiêu chí được phân công", bold=True)
     headers, rows = rate_table(report)
     if rows:
-        _table(document, headers, rows)
+        layout.table(document, headers, rows)
     else:
-        _para(document, "Cơ quan chưa được phân công tiêu chí của bộ tiêu chí đang áp dụng.", italic=True,
+        layout.para(document, "Cơ quan chưa được phân công tiêu chí của bộ tiêu chí đang áp dụng.", italic=True,
               indent=True)
-    _para(document, "2. Kết quả khác", bold=True)
-    _narrative_block(document, report.narrative.get(Section.RESULTS, []))
-    _para(document, "II. KHÓ KHĂN, VƯỚNG MẮC", bold=True)
-    _narrative_block(document, report.narrative.get(Section.DIFFICULTIES, []))
-    _para(document, "III. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
-    _narrative_block(document, report.narrative.get(Section.PROPOSALS, []))
-    _closing(document, ["- UBND tỉnh (b/c);", "- Văn phòng Điều phối NTM tỉnh;", "- Lưu: VT."],
+    layout.para(document, "2. Kết quả khác", bold=True)
+    layout.narrative_block(document, report.narrative.get(Section.RESULTS, []))
+    layout.para(document, "II. KHÓ KHĂN, VƯỚNG MẮC", bold=True)
+    layout.narrative_block(document, report.narrative.get(Section.DIFFICULTIES, []))
+    layout.para(document, "III. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
+    layout.narrative_block(document, report.narrative.get(Section.PROPOSALS, []))
+    layout.closing(document, ["- UBND tỉnh (b/c);", "- Văn phòng Điều phối NTM tỉnh;", "- Lưu: VT."],
              ["GIÁM ĐỐC"])
-    return _save(document)
+    return layout.save(document)
 
 
 # --- Excel ---------------------------------------------------------------------------------------
@@ -575,17 +431,17 @@ def _money_cells(rows: list[list]) -> list[list]:
 
 def finance_docx_section(document, rperiod: ReportingPeriod) -> None:
     summary = finance_summary(rperiod)
-    _para(document, "5. Vốn, giải ngân và nợ đọng xây dựng cơ bản", bold=True)
+    layout.para(document, "5. Vốn, giải ngân và nợ đọng xây dựng cơ bản", bold=True)
     if summary is None:
-        _para(document, "Chưa có kế hoạch vốn của năm.", italic=True, indent=True)
+        layout.para(document, "Chưa có kế hoạch vốn của năm.", italic=True, indent=True)
         return
     for line in _finance_lines(summary):
-        _para(document, line, indent=True)
+        layout.para(document, line, indent=True)
     headers, rows = disbursement_table(summary)
-    _table(document, headers, [[r[0], *_money_cells([r])[0][1:4], vn_number(r[4])] for r in rows])
+    layout.table(document, headers, [[r[0], *_money_cells([r])[0][1:4], vn_number(r[4])] for r in rows])
     headers, rows = debt_table(summary)
     if rows:
-        _table(document, headers, _money_cells(rows))
+        layout.table(document, headers, _money_cells(rows))
 
 
 def finance_sheets(workbook, rperiod: ReportingPeriod, caption: str, demo: bool) -> None:
