@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Organisation, Role
+from config.text import TextFieldsMixin
 from units.models import COMMUNE_LEVEL_KINDS, Unit, UnitKind
 
 User = get_user_model()
@@ -94,7 +95,7 @@ def _password_fields():
     )
 
 
-class ProfileFieldsForm(forms.Form):
+class ProfileFieldsForm(TextFieldsMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email"), required=False)
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
@@ -186,13 +187,13 @@ class SetPasswordForm(PasswordPairMixin, forms.Form):
         return cleaned
 
 
-class ActivationForm(forms.Form):
+class ActivationForm(TextFieldsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+class UserFilterForm(TextFieldsMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=150)
     vai_tro = forms.ChoiceField(label=_("Role"), required=False,
                                 choices=[("", _("All")), *Role.choices])
     to_chuc = forms.ModelChoiceField(label=_("Organisation"), required=False,

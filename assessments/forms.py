@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.catalog import IndicatorInfo
+from config.text import TextFieldsMixin
 
 _BASE_NUMBER = re.compile(r"^-?[0-9]{1,14}(\.[0-9]{1,4})?$")
 
@@ -27,7 +28,7 @@ def _base_value(value):
 BOOL_CHOICES = [("", "—"), ("1", _("Yes")), ("0", _("No"))]
 
 
-class ValuesForm(forms.Form):
+class ValuesForm(TextFieldsMixin, forms.Form):
     """One field per indicator of the family, plus the source and the reason for corrections.
 
     Fields stay text so that "12,5" and "12.5" both reach the service, which owns the parsing
@@ -38,7 +39,7 @@ class ValuesForm(forms.Form):
         help_text=_("e.g. the commune's monthly report, a survey, a department's statistics"),
     )
     reason = forms.CharField(
-        label=_("Reason for corrections"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason for corrections"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when a value already recorded is changed."),
     )
     # The values the form showed (JSON: indicator -> value or null), posted back so that the
@@ -113,7 +114,7 @@ class ValuesForm(forms.Form):
             yield info, self[self.field_name(info.code)]
 
 
-class RecognitionForm(forms.Form):
+class RecognitionForm(TextFieldsMixin, forms.Form):
     level_code = forms.ChoiceField(label=_("Level"))
     decision_number = forms.CharField(label=_("Decision number"), max_length=100)
     decision_date = forms.DateField(label=_("Decision date"), help_text=_("dd/mm/yyyy"))
@@ -125,8 +126,8 @@ class RecognitionForm(forms.Form):
         self.fields["level_code"].choices = list(levels.items())
 
 
-class RevocationForm(forms.Form):
+class RevocationForm(TextFieldsMixin, forms.Form):
     decision_number = forms.CharField(label=_("Decision number"), max_length=100)
     decision_date = forms.DateField(label=_("Decision date"), help_text=_("dd/mm/yyyy"))
     issuer = forms.CharField(label=_("Issued by"), max_length=200)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

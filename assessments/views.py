@@ -21,6 +21,7 @@ from assessments.forms import RecognitionForm, RevocationForm, ValuesForm
 from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from assessments.periods import periods_of_unit
 from assessments.queries import group_status
+from config.text import request_ip
 from dashboard.lineage import predecessor_results
 from dashboard.views import selected_period
 from finance.queries import commune_finance
@@ -167,7 +168,7 @@ def commune_entry(request, ref, period_code):
             result = services.record_values(
                 unit, period, form.raw_values(), user=request.user,
                 source=form.cleaned_data["source"], reason=form.cleaned_data["reason"],
-                ip_address=request.META.get("REMOTE_ADDR"), allowed_indicators=allowed,
+                ip_address=request_ip(request), allowed_indicators=allowed,
                 base=form.base_values(),
             )
         except services.BatchRejected as exc:
@@ -212,7 +213,7 @@ def recognition_add(request, ref):
             unit, level_code=data["level_code"], level_rank=ranks[data["level_code"]], family=family,
             decision_number=data["decision_number"], decision_date=data["decision_date"],
             issuer=data["issuer"], note=data["note"], user=request.user,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=request_ip(request),
         )
         messages.success(request, _("The recognition decision was recorded."))
         return redirect("assessments:detail", ref=unit.ref)
@@ -233,7 +234,7 @@ def recognition_revoke(request, ref, pk):
             services.record_revocation(
                 recognition, decision_number=data["decision_number"], decision_date=data["decision_date"],
                 issuer=data["issuer"], reason=data["reason"], user=request.user,
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=request_ip(request),
             )
         except services.BatchRejected as exc:
             for message in exc.errors.values():

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.access import scope_for
+from config.text import TextFieldsMixin, attachment_response, request_ip, safe_stem
 from dashboard.views import selected_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,14 +27,14 @@ def can_import(user) -> bool:
     return writes_units and (scope.criteria is None or bool(scope.criteria))
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextFieldsMixin, forms.Form):
     file = forms.FileField(label=gettext_lazy("Workbook (.xlsx)"))
     source = forms.CharField(
         label=gettext_lazy("Source of the figures"), max_length=300, required=False,
         help_text=gettext_lazy("For example: district statistics report of 15/01/2025."),
     )
     reason = forms.CharField(
-        label=gettext_lazy("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Required when the workbook corrects values already recorded."),
     )
 
@@ -67,10 +68,7 @@ def excel_export(request):
         content = export_bytes(period, units, user=request.user)
     except NothingToExport as exc:
         raise Http404 from exc
-    response = HttpResponse(content, content_type=XLSX)
-    name = export_filename(period, units, unit=unit, district=district)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment_response(content, export_filename(period, units, unit=unit, district=district), XLSX)
 
 
 @login_required
@@ -86,7 +84,7 @@ def excel_import(request):
             job = start_import(
                 user=request.user, file_name=upload.name, content=upload.read(),
                 source=form.cleaned_data["source"], reason=form.cleaned_data["reason"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=request_ip(request),
             )
         except ImportBusy as exc:
             form.add_error(None, str(exc))
@@ -131,7 +129,5 @@ def excel_job_marked(request, pk):
         marked = mark_problems(content, job.problems)
     except Exception as exc:  # not a workbook: nothing to mark
         raise Http404 from exc
-    response = HttpResponse(marked, content_type=XLSX)
-    stem = job.file_name.rsplit(".", 1)[0] or "so-lieu"
-    response["Content-Disposition"] = f'attachment; filename="{stem}-loi.xlsx"'
-    return response
+    # The uploaded name is the user's: only its safe parts reach the header.
+    return attachment_response(marked, f"{safe_stem(job.file_name.rsplit('.', 1)[0], 'so-lieu')}-loi.xlsx", XLSX)

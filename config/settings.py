@@ -242,4 +242,8 @@ NTM_REMINDER_DAYS_BEFORE = env_int("NTM_REMINDER_DAYS_BEFORE", 3)
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
+# Background work (Excel imports): inline in the embedded mode; set NTM_BACKGROUND_INLINE=0 in
+# production so a Celery worker runs imports off the request, within NTM_IMPORT_TIME_LIMIT seconds.
+NTM_BACKGROUND_INLINE = os.environ.get("NTM_BACKGROUND_INLINE", "1") != "0"
+NTM_IMPORT_TIME_LIMIT = int(os.environ.get("NTM_IMPORT_TIME_LIMIT", "600"))
 # --- end of reporting cycle settings ----------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,9 +71,14 @@ def start_import(*, user, file_name: str, content: bytes, source: str = "", reas
         user=user, file_name=file_name[:255], upload=ContentFile(content, name="upload.xlsx"),
         source=source, reason=reason, ip_address=ip_address, created_at=timezone.now(),
     )
-    if getattr(settings, "NTM_BACKGROUND_INLINE", True):
+    if settings.NTM_BACKGROUND_INLINE:
         run_import_job(job.pk)
         job.refresh_from_db()
+    else:
+        # Production: a Celery worker runs it, with a time limit (assessments.tasks).
+        from assessments.tasks import run_import_job_task
+
+        transaction.on_commit(lambda: run_import_job_task.delay(job.pk))
     return job
 
 

@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
+from config.text import clean_text
+
 from .reader import check_archive
 
 RED = PatternFill("solid", fgColor="FF9999")
@@ -27,7 +29,7 @@ def mark_problems(content: bytes, problems: Iterable[dict]) -> bytes:
     for (sheet, cell), messages in by_cell.items():
         target = wb[sheet][cell]
         target.fill = RED
-        target.comment = Comment("\n".join(messages), "NTM", width=300, height=120)
+        target.comment = Comment(clean_text("\n".join(messages)), "NTM", width=300, height=120)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
