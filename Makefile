@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
+# Test worker processes (pytest-xdist): `auto` is one per core; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run setup test test-postgres lint bench messages clean
 
@@ -20,8 +22,9 @@ setup: $(STAMP)
 run: setup
 	$(PY) manage.py runserver $(HOST)
 
+# One test file per worker (--dist loadfile): module-scoped fixtures (units/tests) load once.
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
