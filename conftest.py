@@ -124,3 +124,13 @@ def _objects_unfrozen_after_each_test():
     yield
     if gc.get_freeze_count():
         gc.unfreeze()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_folder(tmp_path_factory):
+    """Uploaded files written by tests go to a temporary folder, never to ./data/media (and
+    parallel workers do not share one)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield

@@ -217,3 +217,10 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 # --- end of reporting cycle settings ----------------------------------------------------------------
+
+# --- Production mode, backup and restore (issue 11; the `ops` app) -------------------------------
+# Kept in one block at the end so that it extends, and never reorders, the settings above.
+INSTALLED_APPS += ["ops"]  # backup/restore commands, health and readiness checks
+# Uploaded files (roadmap evidence): under the data folder; `manage.py backup` includes them.
+MEDIA_ROOT = DATA_DIR / "media"
+# --- end of production settings ---------------------------------------------------------------------
