@@ -233,13 +233,20 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
 STATIC_ROOT = Path(os.environ.get("NTM_STATIC_ROOT", STATIC_ROOT))
 # NTM_STATIC_HASHED=1 (production): file names with a content hash, compressed copies, cached by
 # browsers for a year; needs `collectstatic` before the server starts. Off: plain names.
+NTM_STATIC_HASHED = env_bool("NTM_STATIC_HASHED", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_bool("NTM_STATIC_HASHED", False) else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if NTM_STATIC_HASHED else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+if not NTM_STATIC_HASHED:
+    # The embedded mode and tests run without `collectstatic` (runserver serves the files):
+    # WhiteNoise's warning that STATIC_ROOT does not exist is expected there, not in production.
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 # NTM_HTTPS_PROXY=1: the reverse proxy terminates HTTPS and sets X-Forwarded-Proto (and strips
 # it from clients), so requests it forwards count as secure (no redirect loop, secure cookies).
 if env_bool("NTM_HTTPS_PROXY", False):
