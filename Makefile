@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
+# Test worker processes (pytest-xdist): `auto` is one per core; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
-.PHONY: run setup test test-postgres lint bench messages clean
+.PHONY: run setup test test-postgres lint bench messages clean serve backup restore
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +23,9 @@ setup: $(STAMP)
 run: setup
 	$(PY) manage.py runserver --insecure $(HOST)
 
+# One test file per worker (--dist loadfile): module-scoped fixtures (units/tests) load once.
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -36,6 +39,20 @@ bench: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*'
 	$(PY) manage.py compilemessages -l vi --ignore '.venv/*'
+
+# Production mode on this machine, against the PostgreSQL and Redis already running (README,
+# "Production"): migrate, collectstatic, gunicorn. DATABASE_URL, REDIS_URL, ... as in deploy/serve.
+serve: $(STAMP)
+	PY=$(PY) deploy/serve
+
+# Back up the database and uploaded files (BACKUP_DIR, default data/backups); restore one with
+# `make restore FILE=data/backups/ntm-....tar.gz` (replaces all data: stop the server first).
+backup: $(STAMP)
+	$(PY) manage.py backup $(if $(BACKUP_DIR),--out $(BACKUP_DIR))
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=path/to/ntm-YYYYMMDD-HHMMSS.tar.gz"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" --yes
 
 clean:
 	rm -rf $(VENV) data staticfiles

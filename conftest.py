@@ -1,5 +1,6 @@
 """Shared test helpers: a small province built with the same functions the app uses."""
 
+import copy
 import datetime
 
 import pytest
@@ -12,6 +13,32 @@ def pytest_configure(config):
     # The production hasher (PBKDF2, a million rounds) costs ~0.3 s per user created or logged
     # in; tests check who may do what, not the hasher's strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _memoize_criteria_yaml()
+    # Tests run without `collectstatic` (the production server test runs it); pytest resets the
+    # warning filters the settings set, so WhiteNoise's missing-STATIC_ROOT warning is named here.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+def _memoize_criteria_yaml():
+    """Parse each distinct criteria file text once per test process.
+
+    Most tests load the shipped criteria sets (`criteria_sets`), and the pure-Python YAML parser
+    spends ~0.3 s per load on the same five files. The cache is keyed on the exact text and the
+    file name (errors name the file); a text that fails to parse is never cached, so every
+    syntax-error test still runs the real parser, and each caller gets its own deep copy.
+    """
+    from criteria import loader
+
+    parse = loader._parse_yaml
+    cache = {}
+
+    def parse_once(text, name):
+        key = (text, name)
+        if key not in cache:
+            cache[key] = parse(text, name)
+        return copy.deepcopy(cache[key])
+
+    loader._parse_yaml = parse_once
 
 
 def make_province(n_communes: int, *, ref: str = "10", region: str = "tdmnpb", districts: int = 2):
@@ -88,3 +115,25 @@ def make_new_province(n_communes: int, *, ref: str = "77", groups=("nhom-1", "nh
             UnitLineage.objects.create(predecessor=old, successor=communes[index], kind=LineageKind.MERGE,
                                        date=REFORM_DAY)
     return province, communes
+
+
+@pytest.fixture(autouse=True)
+def _objects_unfrozen_after_each_test():
+    """`import_values` freezes the garbage collector's objects on its way out (its process ends
+    next); run in-process by a test, that would leak into whichever test the same worker runs
+    next (test_excel_support checks the freeze count). Give them back after every test."""
+    import gc
+
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_folder(tmp_path_factory):
+    """Uploaded files written by tests go to a temporary folder, never to ./data/media (and
+    parallel workers do not share one)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield

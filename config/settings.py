@@ -247,3 +247,50 @@ CELERY_TASK_IGNORE_RESULT = True
 NTM_BACKGROUND_INLINE = os.environ.get("NTM_BACKGROUND_INLINE", "1") != "0"
 NTM_IMPORT_TIME_LIMIT = int(os.environ.get("NTM_IMPORT_TIME_LIMIT", "600"))
 # --- end of reporting cycle settings ----------------------------------------------------------------
+
+# --- Production mode, backup and restore (issue 11; the `ops` app) -------------------------------
+# Kept in one block at the end so that it extends, and never reorders, the settings above.
+INSTALLED_APPS += ["ops"]  # backup/restore commands, health and readiness checks
+# Uploaded files (roadmap evidence): under the data folder; `manage.py backup` includes them.
+MEDIA_ROOT = DATA_DIR / "media"
+
+# Liveness and readiness (/healthz, /readyz) answer first, before host checks and the HTTPS
+# redirect; WhiteNoise serves the static files from the app itself (no CDN, no proxy rule).
+MIDDLEWARE.insert(0, "ops.health.HealthCheckMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "whitenoise.middleware.WhiteNoiseMiddleware")
+# Where `collectstatic` puts them (NTM_STATIC_ROOT, e.g. /var/lib/ntm/static).
+STATIC_ROOT = Path(os.environ.get("NTM_STATIC_ROOT", STATIC_ROOT))
+# NTM_STATIC_HASHED=1 (production): file names with a content hash, compressed copies, cached by
+# browsers for a year; needs `collectstatic` before the server starts. Off: plain names.
+NTM_STATIC_HASHED = env_bool("NTM_STATIC_HASHED", False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if NTM_STATIC_HASHED else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+if not NTM_STATIC_HASHED:
+    # The embedded mode and tests run without `collectstatic` (runserver serves the files):
+    # WhiteNoise's warning that STATIC_ROOT does not exist is expected there, not in production.
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
+# NTM_HTTPS_PROXY=1: the reverse proxy terminates HTTPS and sets X-Forwarded-Proto (and strips
+# it from clients), so requests it forwards count as secure (no redirect loop, secure cookies).
+if env_bool("NTM_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A Redis cache that stops answering fails fast (login throttle, readiness) instead of hanging.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=2, socket_timeout=2)
+# NTM_LOG_FORMAT=json: every log line a JSON object (config/logging.py); extends LOGGING above.
+NTM_LOG_FORMAT = os.environ.get("NTM_LOG_FORMAT", "text")
+if NTM_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"NTM_LOG_FORMAT must be text or json, got {NTM_LOG_FORMAT!r}")
+if NTM_LOG_FORMAT == "json":
+    LOGGING.setdefault("formatters", {})["json"] = {"()": "config.logging.JsonFormatter"}
+    for _handler in LOGGING.setdefault("handlers", {}).values():
+        if _handler.get("class") == "logging.StreamHandler":
+            _handler["formatter"] = "json"
+# --- end of production settings ---------------------------------------------------------------------

@@ -86,7 +86,8 @@ class CommuneTarget(models.Model):
 
 
 def _evidence_storage():
-    return FileSystemStorage(location=settings.DATA_DIR / "media")
+    # MEDIA_ROOT (DATA_DIR/media), read when first used, so that tests can move it.
+    return FileSystemStorage()
 
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
