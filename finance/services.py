@@ -125,7 +125,7 @@ def set_plan_line(*, province: Unit, year: int, programme: Programme, source: So
     if not (_is_valid(source, datetime.date(year, 1, 1)) or _is_valid(source, datetime.date(year, 12, 31))):
         raise Refused(_("The source %(source)s does not exist in %(year)s.")
                       % {"source": source.name, "year": year})
-    line = (PlanLine.objects.select_for_update()
+    line = (PlanLine.objects.select_for_update(of=("self",))
             .filter(province=province, year=year, programme=programme, component=component, source=source)
             .first())
     now = timezone.now()
@@ -275,12 +275,12 @@ def set_allocation(*, project: Project, plan_line: PlanLine, amount: int, decisi
     amount = _amount(amount)
     if not decision_number.strip():
         raise Refused(_("A plan or allocation needs the number of its decision."))
-    line = PlanLine.objects.select_for_update().select_related("programme", "component", "source").get(
+    line = PlanLine.objects.select_for_update(of=("self",)).select_related("programme", "component", "source").get(
         pk=plan_line.pk)
     if not _in_province(project.unit, line.province):
         raise Refused(_("%(commune)s is not a commune of %(province)s.")
                       % {"commune": project.unit.name, "province": line.province.name})
-    allocation = Allocation.objects.select_for_update().filter(plan_line=line, project=project).first()
+    allocation = Allocation.objects.select_for_update(of=("self",)).filter(plan_line=line, project=project).first()
     others = (line.allocations.exclude(pk=allocation.pk if allocation else None)
               .aggregate(s=Sum("amount"))["s"] or 0)
     if others + amount > line.amount:
@@ -339,7 +339,7 @@ def allocate_many(specs: list[AllocationSpec], *, decision_number: str, decision
     if not decision_number.strip():
         raise Refused(_("A plan or allocation needs the number of its decision."))
     line_ids = {s.plan_line.pk for s in specs}
-    lines = {line.pk: line for line in PlanLine.objects.select_for_update().filter(pk__in=line_ids)
+    lines = {line.pk: line for line in PlanLine.objects.select_for_update(of=("self",)).filter(pk__in=line_ids)
              .select_related("programme", "component", "source", "province")}
     taken = dict(Allocation.objects.filter(plan_line_id__in=line_ids).values("plan_line_id")
                  .annotate(s=Sum("amount")).values_list("plan_line_id", "s"))
@@ -517,7 +517,7 @@ def record_debt(project: Project, *, amount: int, since: datetime.date, note: st
 @transaction.atomic
 def record_repayment(debt: Debt, *, amount: int, date: datetime.date, note: str = "", user=None,
                      reason: str = "", ip_address: str | None = None) -> Repayment:
-    debt = Debt.objects.select_for_update().select_related("project", "unit").get(pk=debt.pk)
+    debt = Debt.objects.select_for_update(of=("self",)).select_related("project", "unit").get(pk=debt.pk)
     amount = _amount(amount)
     left = outstanding(debt)
     if amount == 0 or amount > left:
