@@ -30,6 +30,9 @@ class PortalSettings(models.Model):
         default="chinhphu.vn\nlaocai.gov.vn\nnongthonmoi.gov.vn\nmae.gov.vn",
         help_text=_("One host per line; their subdomains are allowed too."),
     )
+    # Written by verify_portal: when it last ran and what it found (empty: nothing).
+    last_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    tamper_report = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("portal settings")
