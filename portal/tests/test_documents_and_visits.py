@@ -1,7 +1,7 @@
 """Documents (sniffed PDF uploads, search) and visit counts that keep no address."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal import services
@@ -26,7 +26,7 @@ def test_only_a_real_pdf_is_accepted(files, officer, outsider):
     with pytest.raises(ValidationError):
         services.add_document(officer, title="x", number="", issued_on=None, kind="plan",
                               upload=SimpleUploadedFile("kh.pdf", b"<html><script>alert(1)</script>"))
-    with pytest.raises(Exception):  # PermissionDenied
+    with pytest.raises(PermissionDenied):
         services.add_document(outsider, title="x", number="", issued_on=None, kind="plan",
                               upload=SimpleUploadedFile("kh.pdf", PDF))
     assert not Document.objects.exists()
