@@ -1,87 +1,33 @@
-"""Every write of the portal: the publish flow, the hash chain, uploads and visit counters."""
+"""Every audited write of the portal: the publish flow, uploads, the province's settings and the
+periods made public. (The hash chain is portal/chain.py, visit counters portal/visits.py.)"""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import io
-import json
-import re
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
 from planning.evidence import content_matches
+from portal.chain import append_entry, article_content, document_content, sha256
+from portal.images import reencode_image
 from portal.models import (
     Article,
     ArticleImage,
     ArticleStatus,
     ArticleVersion,
-    DailySalt,
     Document,
-    LedgerEntry,
     PortalSettings,
-    Visit,
+    PublishedPeriod,
 )
+from portal.permissions import can_configure, can_publish, can_write
 from portal.sanitise import foreign_hosts, sanitise, spam_words
 
-GENESIS = "0" * 64
-
-
-def sha256(data: bytes | str) -> str:
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
-
-
-# --- hash chain ------------------------------------------------------------------------------------
-
-
-def article_content(version: ArticleVersion) -> str:
-    """What an article version's hash covers: its title, summary and sanitised body."""
-    return json.dumps({"title": version.title, "summary": version.summary, "body": version.body_html},
-                      ensure_ascii=False, sort_keys=True)
-
-
-def document_content(document: Document, file_sha: str) -> str:
-    return json.dumps({"title": document.title, "number": document.number,
-                       "issued_on": document.issued_on.isoformat() if document.issued_on else "",
-                       "kind": document.kind, "file": file_sha}, ensure_ascii=False, sort_keys=True)
-
-
-def entry_hash(prev_hash: str, kind: str, object_id: int, version: int, content_sha: str, at) -> str:
-    return sha256(f"{prev_hash}|{kind}|{object_id}|{version}|{content_sha}|{at.isoformat()}")
-
-
-def append_entry(kind: str, object_id: int, version: int, content: str) -> LedgerEntry:
-    """Append to the chain (called inside the publishing transaction; the unique entry_hash and
-    the lock on the last row keep two publications from sharing a predecessor)."""
-    last = LedgerEntry.objects.select_for_update().order_by("-pk").first()
-    prev = last.entry_hash if last else GENESIS
-    at = timezone.now()
-    content_sha = sha256(content)
-    return LedgerEntry.objects.create(
-        kind=kind, object_id=object_id, version=version, content_sha256=content_sha, prev_hash=prev,
-        entry_hash=entry_hash(prev, kind, object_id, version, content_sha, at), at=at,
-    )
-
-
-# --- articles --------------------------------------------------------------------------------------
-
-
-def _can_write(user) -> bool:
-    return user.has_perm("portal.change_article")
-
-
-def _can_publish(user) -> bool:
-    return user.has_perm("portal.publish_article")
+_can_write, _can_publish = can_write, can_publish
 
 
 def save_draft(user, *, title: str, summary: str, body: str, article: Article | None = None) -> Article:
@@ -159,34 +105,7 @@ def publish(user, article: Article) -> ArticleVersion:
 
 # --- uploads ---------------------------------------------------------------------------------------
 
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000  # decoded size refused above this (decompression bombs)
-IMAGE_MAX_SIDE = 1600
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-
-
-def reencode_image(data: bytes) -> tuple[bytes, int, int]:
-    """The image decoded with a pixel cap, resized to IMAGE_MAX_SIDE and written anew as JPEG
-    (no metadata, nothing of the original bytes kept). ValidationError if it is no image."""
-    from PIL import Image, UnidentifiedImageError
-
-    if len(data) > MAX_IMAGE_BYTES:
-        raise ValidationError(_("The image is larger than 10 MB."))
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ("JPEG", "PNG", "WEBP", "GIF"):
-                raise ValidationError(_("Only JPEG, PNG, WebP or GIF images are accepted."))
-            w, h = probe.size
-            if w * h > MAX_IMAGE_PIXELS:
-                raise ValidationError(_("The image has too many pixels."))
-            probe.draft("RGB", (IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
-            image = probe.convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
-        raise ValidationError(_("The file is not an image that can be read.")) from exc
-    image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=85, optimize=True)
-    return out.getvalue(), image.width, image.height
 
 
 def add_image(user, article: Article, data: bytes) -> ArticleImage:
@@ -203,7 +122,7 @@ def add_image(user, article: Article, data: bytes) -> ArticleImage:
 
 def add_document(user, *, title: str, number: str, issued_on, kind: str, upload) -> Document:
     """A public PDF: its bytes must be a PDF whatever the name says; hashed into the chain."""
-    if not user.has_perm("portal.add_document"):
+    if not can_write(user):
         raise PermissionDenied
     if upload.size > MAX_DOCUMENT_BYTES:
         raise ValidationError(_("The file is larger than 20 MB."))
@@ -223,52 +142,36 @@ def add_document(user, *, title: str, number: str, issued_on, kind: str, upload)
     return document
 
 
-# --- visits ----------------------------------------------------------------------------------------
-
-BOT_RE = re.compile(r"bot|crawl|spider|slurp|curl|wget|python-|httpclient|headless|scrapy|"
-                    r"facebookexternalhit|preview|monitor|java/|go-http", re.I)
 
 
-def is_bot(user_agent: str) -> bool:
-    return not user_agent or bool(BOT_RE.search(user_agent))
+# --- the province's choices ------------------------------------------------------------------------
 
 
-def _salt(day) -> str:
-    row = DailySalt.objects.filter(day=day).first()
-    if row is None:
-        try:
-            with transaction.atomic():
-                row = DailySalt.objects.create(day=day, salt=secrets.token_hex(32))
-        except IntegrityError:
-            row = DailySalt.objects.get(day=day)
-        DailySalt.objects.filter(day__lt=day).delete()  # yesterday's hashes become unlinkable
-    return row.salt
+def update_settings(user, *, show_computed_criteria: bool, two_person_publish: bool,
+                    link_allowlist: str) -> PortalSettings:
+    if not can_configure(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        config = PortalSettings.current()
+        before = {"show_computed_criteria": config.show_computed_criteria,
+                  "two_person_publish": config.two_person_publish, "link_allowlist": config.link_allowlist}
+        config.show_computed_criteria = show_computed_criteria
+        config.two_person_publish = two_person_publish
+        config.link_allowlist = "\n".join(h.strip().lower() for h in link_allowlist.splitlines() if h.strip())
+        config.save()
+        audit.record(action="portal.settings", object_type="portal.settings", object_id=1, user=user,
+                     before=before, after={"show_computed_criteria": show_computed_criteria,
+                                           "two_person_publish": two_person_publish,
+                                           "link_allowlist": config.link_allowlist})
+    return config
 
 
-def visitor_key(ip: str | None, user_agent: str, day) -> str:
-    """HMAC-SHA256 of the address and browser, keyed with the secret key and the day's salt.
-    The address itself is never stored."""
-    key = (settings.SECRET_KEY + _salt(day)).encode()
-    return hmac.new(key, f"{ip or ''}|{user_agent}".encode(), hashlib.sha256).hexdigest()
-
-
-def count_visit(ip: str | None, user_agent: str, article: Article | None = None) -> bool:
-    """Count a visitor once a day (on the site, and on the article if given); True if counted.
-    Bots and empty user agents are not counted; reloads by the same visitor are not."""
-    if is_bot(user_agent):
-        return False
-    day = timezone.localdate()
-    visitor = visitor_key(ip, user_agent, day)
-    counted = False
-    for target in ([None, article] if article is not None else [None]):
-        try:
-            with transaction.atomic():
-                Visit.objects.create(day=day, visitor=visitor, article=target)
-        except IntegrityError:
-            continue
-        if target is not None:
-            Article.objects.filter(pk=target.pk).update(view_count=F("view_count") + 1)
-            counted = True
-        elif article is None:
-            counted = True
-    return counted
+def publish_period(user, period) -> PublishedPeriod:
+    """Make a period's figures public (the portal shows no other period)."""
+    if user is not None and not can_configure(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        row, created = PublishedPeriod.objects.get_or_create(period=period, defaults={"published_by": user})
+        audit.record(action="portal.period.publish", object_type="period", object_id=period.code, user=user,
+                     after={"created": created})
+    return row

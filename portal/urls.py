@@ -25,4 +25,6 @@ urlpatterns = [
     path("quan-ly/tin/<int:pk>/", views_manage.edit, name="article_edit"),
     path("quan-ly/tin/<int:pk>/<slug:action>/", views_manage.act, name="article_act"),
     path("quan-ly/van-ban/moi/", views_manage.upload_document, name="document_new"),
+    path("quan-ly/cai-dat/", views_manage.configure, name="configure"),
+    path("quan-ly/cong-bo/<slug:code>/", views_manage.publish_period, name="publish_period"),
 ]

@@ -17,9 +17,9 @@ from django.utils.html import strip_tags
 from assessments.queries import programme_communes
 from audit import services as audit
 from portal import queries
+from portal.chain import GENESIS, article_content, document_content, entry_hash, sha256
 from portal.models import ArticleVersion, Document, LedgerEntry, PortalSettings
 from portal.sanitise import foreign_hosts, spam_words
-from portal.services import GENESIS, article_content, document_content, entry_hash, sha256
 
 BODY_RE = re.compile(r"<!--body-start-->(.*?)<!--body-end-->", re.S)
 

@@ -21,7 +21,8 @@ from assessments.queries import programme_communes
 from config.text import append_row, attachment_response, request_ip
 from dashboard import charts
 from dashboard.queries import province_dashboard
-from portal import queries, services
+from portal import queries, visits
+from portal.chain import sha256
 from portal.models import Article, ArticleImage, Document, DocumentKind, PortalSettings, Visit
 
 PUBLIC_MAX_AGE = 300
@@ -211,7 +212,7 @@ def document_file(request, pk):
     doc = get_object_or_404(Document, pk=pk)
     with doc.file.open("rb") as fh:
         data = fh.read()
-    if services.sha256(data) != doc.sha256:
+    if sha256(data) != doc.sha256:
         # The stored file no longer is the one published: never serve it.
         raise Http404
     return attachment_response(data, f"{doc.number or doc.title}.pdf")
@@ -229,7 +230,7 @@ def beacon(request, pk=None):
     article = None
     if pk is not None:
         article = Article.objects.filter(pk=pk, versions__isnull=False).first()
-    services.count_visit(request_ip(request), request.headers.get("User-Agent", ""), article)
+    visits.count_visit(request_ip(request), request.headers.get("User-Agent", ""), article)
     response = HttpResponse(PIXEL, content_type="image/gif")
     response["Cache-Control"] = "no-store"
     return response

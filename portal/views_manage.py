@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required, user_passes_test
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.queries import evaluated_periods
 from portal import services
-from portal.forms import ArticleForm, DocumentForm, ImageForm
-from portal.models import Article, PortalSettings
+from portal.forms import ArticleForm, DocumentForm, ImageForm, SettingsForm
+from portal.models import Article, PortalSettings, PublishedPeriod
+from portal.permissions import can_configure, can_publish, can_write
+
+
+def _require(test):
+    def check(user):
+        if not test(user):
+            raise PermissionDenied
+        return True
+
+    return user_passes_test(check)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -19,17 +30,18 @@ def _errors(exc: ValidationError) -> str:
 
 
 @login_required
-@permission_required("portal.change_article", raise_exception=True)
+@_require(can_write)
 def index(request):
     return render(request, "portal/manage/index.html", {
         "articles": Article.objects.select_related("author", "last_editor")[:200],
         "portal": PortalSettings.current(),
-        "can_publish": request.user.has_perm("portal.publish_article"),
+        "can_publish": can_publish(request.user),
+        "can_configure": can_configure(request.user),
     })
 
 
 @login_required
-@permission_required("portal.change_article", raise_exception=True)
+@_require(can_write)
 def edit(request, pk=None):
     article = get_object_or_404(Article, pk=pk) if pk else None
     initial = {"title": article.title, "summary": article.summary, "body": article.body} if article else None
@@ -71,7 +83,7 @@ def act(request, pk, action):
 
 
 @login_required
-@permission_required("portal.add_document", raise_exception=True)
+@_require(can_write)
 def upload_document(request):
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -85,3 +97,29 @@ def upload_document(request):
             messages.success(request, _("Document published."))
             return redirect("portal:documents")
     return render(request, "portal/manage/document.html", {"form": form})
+
+
+@login_required
+@_require(can_configure)
+def configure(request):
+    config = PortalSettings.current()
+    form = SettingsForm(request.POST or None, initial={
+        "show_computed_criteria": config.show_computed_criteria,
+        "two_person_publish": config.two_person_publish, "link_allowlist": config.link_allowlist})
+    if request.method == "POST" and form.is_valid():
+        services.update_settings(request.user, **form.cleaned_data)
+        messages.success(request, _("Settings saved."))
+        return redirect("portal:configure")
+    published = set(PublishedPeriod.objects.values_list("period_id", flat=True))
+    return render(request, "portal/manage/settings.html", {
+        "form": form, "periods": [(p, p.pk in published) for p in evaluated_periods()]})
+
+
+@login_required
+@require_POST
+@_require(can_configure)
+def publish_period(request, code):
+    period = get_object_or_404(evaluated_periods(), code=code)
+    services.publish_period(request.user, period)
+    messages.success(request, _("The figures of %(name)s are public.") % {"name": period.name})
+    return redirect("portal:configure")

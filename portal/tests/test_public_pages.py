@@ -101,3 +101,46 @@ def test_an_unpublished_period_is_not_found(client, province):
 def test_nothing_is_published_before_the_province_publishes_a_period(client, criteria_sets, settings):
     html = public_get(client, "/cong-khai/")
     assert "kpi-communes" not in html
+
+
+def test_a_period_is_published_by_command(criteria_sets, settings, officer, client, capsys):
+    from django.core.management import call_command
+
+    from assessments.tests.helpers import make_period_2026
+    from audit.models import AuditRecord
+    from portal.models import PublishedPeriod
+
+    make_period_2026()
+    call_command("portal_publish_period", "2026", "--user", "officer")
+    assert PublishedPeriod.objects.get().published_by == officer
+    assert AuditRecord.objects.filter(action="portal.period.publish", object_id="2026").exists()
+
+
+def test_the_office_sets_the_choices_and_makes_a_period_public(client, criteria_sets, settings, officer,
+                                                                 outsider):
+    from assessments.tests.helpers import make_period_2026, values_2026
+    from audit.models import AuditRecord
+    from conftest import make_new_province
+    from portal.models import PublishedPeriod
+
+    settings.NTM_PROVINCE_REFS = "77-20250701"
+    _province, new = make_new_province(1)
+    period = make_period_2026()
+    from assessments import services as assessments
+
+    assessments.record_values_many(period, {new[0]: values_2026(period)}, source="test")
+    client.force_login(outsider)
+    assert client.get("/cong-khai/quan-ly/cai-dat/").status_code == 403
+    assert client.post("/cong-khai/quan-ly/cong-bo/2026/").status_code == 403
+    client.force_login(officer)
+    response = client.post("/cong-khai/quan-ly/cai-dat/", {"two_person_publish": "on",
+                                                           "link_allowlist": "laocai.gov.vn\nhttp://x/"})
+    assert response.status_code == 200 and not AuditRecord.objects.filter(action="portal.settings").exists()
+    client.post("/cong-khai/quan-ly/cai-dat/", {"two_person_publish": "on", "link_allowlist": "LaoCai.gov.vn"})
+    config = PortalSettings.current()
+    assert not config.show_computed_criteria and config.allowed_hosts == ["laocai.gov.vn"]
+    assert AuditRecord.objects.filter(action="portal.settings").exists()
+    client.post("/cong-khai/quan-ly/cong-bo/2026/")
+    assert PublishedPeriod.objects.get().period == period
+    client.logout()
+    assert public_get(client, "/cong-khai/xa/").count("<tr data-ref=") == 1
