@@ -74,6 +74,11 @@ class CommunePage:
     predecessors: list
     items: list
 
+    @property
+    def level_name(self) -> str:
+        rec = self.status.recognition
+        return self.ctx.level_names.get(rec.level_code, rec.level_code) if rec else ""
+
 
 def commune_page(unit, period: Period) -> CommunePage:
     config = PortalSettings.current()

@@ -172,6 +172,7 @@ def publish_period(user, period) -> PublishedPeriod:
         raise PermissionDenied
     with transaction.atomic():
         row, created = PublishedPeriod.objects.get_or_create(period=period, defaults={"published_by": user})
-        audit.record(action="portal.period.publish", object_type="period", object_id=period.code, user=user,
-                     after={"created": created})
+        if created:
+            audit.record(action="portal.period.publish", object_type="period", object_id=period.code,
+                         user=user)
     return row
