@@ -144,3 +144,21 @@ def test_the_office_sets_the_choices_and_makes_a_period_public(client, criteria_
     assert PublishedPeriod.objects.get().period == period
     client.logout()
     assert public_get(client, "/cong-khai/xa/").count("<tr data-ref=") == 1
+
+
+def test_every_public_page_is_anonymous_cacheable_and_script_free(client, province, officer):
+    from portal import services
+    from portal.verify import public_paths
+
+    PortalSettings.objects.update_or_create(pk=1, defaults={"two_person_publish": False})
+    article = services.save_draft(officer, title="Tin", summary="", body="<p>x</p>")
+    services.submit_for_review(officer, article)
+    services.publish(officer, article)
+    paths = public_paths()
+    assert f"/cong-khai/tin-tuc/{article.pk}/" in paths and len(paths) == 6 + 3 + 1
+    for path in paths:
+        html = public_get(client, path)
+        assert " style=" not in html, path
+        assert re.search(r"<[^>]+\son[a-z]+=", html) is None, path
+    csp = client.get("/cong-khai/")["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
