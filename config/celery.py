@@ -23,4 +23,9 @@ app.conf.beat_schedule = {
         "task": "reporting.send_due_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The public portal compared with what was published (portal/verify.py), every 15 minutes.
+    "verify-portal": {
+        "task": "portal.verify_portal",
+        "schedule": crontab(minute="*/15"),
+    },
 }

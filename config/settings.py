@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dashboard",
     "reporting",
     "finance",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ from criteria import services as criteria
 from finance.tests import audit_cases as finance_cases
 from planning import services as planning
 from planning.models import Phase, SupportTeamMember
+from portal.tests import audit_cases as portal_cases
 from units import loaders
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,7 @@ def _cases(world, tmp_path):
         **_present_cases(w, user),
         **_reporting_cases(w, user, agency),
         **finance_cases.cases(w, user),
+        **portal_cases.cases(w, user),
     }
 
 
@@ -253,6 +255,7 @@ CASE_NAMES = {
     "assessments.groups.propose_group", "assessments.groups.confirm_group",
     "assessments.periods.ensure_half_year", "planning.transfer.transfer_open_work",
 } | finance_cases.NAMES
+CASE_NAMES |= portal_cases.NAMES
 
 
 @pytest.mark.parametrize("name", sorted(CASE_NAMES))

@@ -1,0 +1,178 @@
+"""Every audited write of the portal: the publish flow, uploads, the province's settings and the
+periods made public. (The hash chain is portal/chain.py, visit counters portal/visits.py.)"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import services as audit
+from planning.evidence import content_matches
+from portal.chain import append_entry, article_content, document_content, sha256
+from portal.images import reencode_image
+from portal.models import (
+    Article,
+    ArticleImage,
+    ArticleStatus,
+    ArticleVersion,
+    Document,
+    PortalSettings,
+    PublishedPeriod,
+)
+from portal.permissions import can_configure, can_publish, can_write
+from portal.sanitise import foreign_hosts, sanitise, spam_words
+
+_can_write, _can_publish = can_write, can_publish
+
+
+def save_draft(user, *, title: str, summary: str, body: str, article: Article | None = None) -> Article:
+    if not _can_write(user):
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        if article is None:
+            article = Article.objects.create(title=title, summary=summary, body=body, author=user,
+                                             last_editor=user, created_at=now, updated_at=now)
+            action = "portal.article.create"
+        else:
+            article.title, article.summary, article.body = title, summary, body
+            article.last_editor, article.updated_at = user, now
+            article.status = ArticleStatus.DRAFT
+            article.save()
+            action = "portal.article.edit"
+        audit.record(action=action, object_type="portal.article", object_id=article.pk, user=user,
+                     after={"title": title})
+    return article
+
+
+def submit_for_review(user, article: Article) -> None:
+    if not _can_write(user) or article.status != ArticleStatus.DRAFT:
+        raise PermissionDenied
+    article.status = ArticleStatus.REVIEW
+    article.save(update_fields=["status"])
+    audit.record(action="portal.article.submit", object_type="portal.article", object_id=article.pk, user=user)
+
+
+def return_to_draft(user, article: Article, reason: str = "") -> None:
+    if not _can_publish(user) or article.status != ArticleStatus.REVIEW:
+        raise PermissionDenied
+    article.status = ArticleStatus.DRAFT
+    article.save(update_fields=["status"])
+    audit.record(action="portal.article.return", object_type="portal.article", object_id=article.pk,
+                 user=user, reason=reason)
+
+
+def publish(user, article: Article) -> ArticleVersion:
+    """Publish the article in review: its body sanitised to the allowlist, refused if a link
+    leaves the allowed hosts or the text carries the spam vocabulary; a new version and a new
+    link of the hash chain."""
+    config = PortalSettings.current()
+    if not _can_publish(user):
+        raise PermissionDenied
+    if article.status != ArticleStatus.REVIEW:
+        raise ValidationError(_("Only an article in review can be published."))
+    if config.two_person_publish and user.pk in (article.author_id, article.last_editor_id):
+        raise ValidationError(_("The province requires a second person: the writer of an article "
+                                "cannot publish it."))
+    body = sanitise(article.body)
+    hosts = foreign_hosts(body, config.allowed_hosts)
+    if hosts:
+        raise ValidationError(_("Links to hosts outside the province's list are refused: %(hosts)s")
+                              % {"hosts": ", ".join(hosts)})
+    words = spam_words(article.title + " " + article.summary + " " + body)
+    if words:
+        raise ValidationError(_("The text contains words held for review: %(words)s")
+                              % {"words": ", ".join(words)})
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        number = (article.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        version = ArticleVersion.objects.create(
+            article=article, number=number, title=article.title, summary=article.summary,
+            body_html=body, published_at=timezone.now(), published_by=user,
+        )
+        entry = append_entry("article", article.pk, number, article_content(version))
+        article.status = ArticleStatus.PUBLISHED
+        article.save(update_fields=["status"])
+        audit.record(action="portal.article.publish", object_type="portal.article", object_id=article.pk,
+                     user=user, after={"version": number, "sha256": entry.content_sha256})
+    return version
+
+
+# --- uploads ---------------------------------------------------------------------------------------
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+def add_image(user, article: Article, data: bytes) -> ArticleImage:
+    if not _can_write(user):
+        raise PermissionDenied
+    content, width, height = reencode_image(data)
+    image = ArticleImage(article=article, width=width, height=height, uploaded_at=timezone.now(),
+                         uploaded_by=user)
+    image.file.save(f"{secrets.token_hex(8)}.jpg", ContentFile(content), save=False)
+    image.save()
+    audit.record(action="portal.image.add", object_type="portal.article", object_id=article.pk, user=user)
+    return image
+
+
+def add_document(user, *, title: str, number: str, issued_on, kind: str, upload) -> Document:
+    """A public PDF: its bytes must be a PDF whatever the name says; hashed into the chain."""
+    if not can_write(user):
+        raise PermissionDenied
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(_("The file is larger than 20 MB."))
+    if not content_matches(upload, "pdf"):
+        raise ValidationError(_("The file's content is not a PDF document."))
+    upload.seek(0)
+    data = upload.read()
+    file_sha = sha256(data)
+    with transaction.atomic():
+        document = Document(title=title, number=number, issued_on=issued_on, kind=kind, sha256=file_sha,
+                            size=len(data), uploaded_at=timezone.now(), uploaded_by=user)
+        document.file.save(f"{secrets.token_hex(8)}.pdf", ContentFile(data), save=False)
+        document.save()
+        append_entry("document", document.pk, 1, document_content(document, file_sha))
+        audit.record(action="portal.document.add", object_type="portal.document", object_id=document.pk,
+                     user=user, after={"title": title, "sha256": file_sha})
+    return document
+
+
+
+
+# --- the province's choices ------------------------------------------------------------------------
+
+
+def update_settings(user, *, show_computed_criteria: bool, two_person_publish: bool,
+                    link_allowlist: str) -> PortalSettings:
+    if not can_configure(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        config = PortalSettings.current()
+        before = {"show_computed_criteria": config.show_computed_criteria,
+                  "two_person_publish": config.two_person_publish, "link_allowlist": config.link_allowlist}
+        config.show_computed_criteria = show_computed_criteria
+        config.two_person_publish = two_person_publish
+        config.link_allowlist = "\n".join(h.strip().lower() for h in link_allowlist.splitlines() if h.strip())
+        config.save()
+        audit.record(action="portal.settings", object_type="portal.settings", object_id=1, user=user,
+                     before=before, after={"show_computed_criteria": show_computed_criteria,
+                                           "two_person_publish": two_person_publish,
+                                           "link_allowlist": config.link_allowlist})
+    return config
+
+
+def publish_period(user, period) -> PublishedPeriod:
+    """Make a period's figures public (the portal shows no other period)."""
+    if user is not None and not can_configure(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        row, created = PublishedPeriod.objects.get_or_create(period=period, defaults={"published_by": user})
+        if created:
+            audit.record(action="portal.period.publish", object_type="period", object_id=period.code,
+                         user=user)
+    return row
