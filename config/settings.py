@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "django_htmx",
+    "ninja",
     "accounts",
     "audit",
     "units",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "dashboard",
     "reporting",
     "finance",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("ke-hoach/", include("planning.urls")),
     path("bao-cao/", include("reporting.urls")),
     path("tai-chinh/", include("finance.urls")),
+    path("api/", include("api.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,126 @@
+"""Write endpoints: values go through assessments.services.record_values (validation, history,
+audit, evaluation in one transaction), with the same access checks as the entry form."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from accounts.access import commune_for_user
+from api.core import Error, ip_of, token_label
+from api.models import IdempotentRequest
+from assessments import services
+from assessments.catalog import allowed_indicators, family_on
+from assessments.models import Period
+from audit import services as audit
+
+router = Router(tags=["write"])
+ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error}
+
+
+def machine_value(raw: Any) -> Any:
+    """An API value as the service takes it: JSON numbers and dot-decimal strings become
+    Decimals (never read with the Vietnamese grouping of the forms), "true"/"false" booleans;
+    anything else is passed on for the service to refuse with its own message."""
+    if isinstance(raw, bool) or raw is None:
+        return raw
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return raw
+        return value if value.is_finite() else raw
+    return raw
+
+
+class ValuesIn(Schema):
+    values: dict[str, str | float | int | bool | None]
+    source: str = ""
+    reason: str = ""
+
+    model_config = {"json_schema_extra": {"examples": [
+        {"values": {"1.1": "92.5", "2.1": True}, "source": "Báo cáo của xã", "reason": ""}]}}
+
+
+class ValuesOut(Schema):
+    unit: str
+    period: str
+    created: int
+    corrected: int
+    unchanged: int
+    criteria_met: int | None
+    criteria_total: int | None
+
+
+def idempotent(request, body: dict, do):
+    """Run `do()` once per (token, Idempotency-Key): a retry with the same key and body gets the
+    stored answer; the same key with another body is refused (409). A failed write stores
+    nothing, so it can be retried."""
+    key = request.headers.get("Idempotency-Key", "").strip()[:200]
+    if not key:
+        return do()
+    token = request.api_token
+    digest = hashlib.sha256(
+        json.dumps([request.path, body], sort_keys=True, default=str).encode()).hexdigest()
+    done = IdempotentRequest.objects.filter(token=token, key=key).first()
+    if done is not None:
+        if done.request_hash != digest:
+            raise HttpError(409, _("This Idempotency-Key was used for another request."))
+        return done.status_code, done.body
+    try:
+        with transaction.atomic():
+            status, answer = do()
+            if status >= 300:  # a refused request is not remembered: it may be retried
+                return status, answer
+            IdempotentRequest.objects.create(token=token, key=key, request_hash=digest, status_code=status,
+                                             body=answer, created_at=timezone.now())
+    except IntegrityError:
+        # The same key arrived twice at once: the other request wrote; this one wrote nothing.
+        done = IdempotentRequest.objects.filter(token=token, key=key).first()
+        if done is None or done.request_hash != digest:
+            raise HttpError(409, _("This Idempotency-Key was used for another request.")) from None
+        return done.status_code, done.body
+    return status, answer
+
+
+@router.post("/values/{unit_ref}/{period_code}", response={200: ValuesOut, **ERRORS},
+             summary="Ghi một lô giá trị chỉ tiêu của một xã trong một kỳ",
+             description="Tất cả hoặc không có gì: cùng kiểm tra, lịch sử, nhật ký và đánh giá lại như biểu "
+                         "mẫu nhập liệu. Đính chính giá trị đã ghi cần `reason`. Gửi `Idempotency-Key` để "
+                         "yêu cầu lặp lại chỉ ghi một lần. All or nothing, through the same service as "
+                         "the form; a correction needs a reason; Idempotency-Key makes retries safe.")
+def write_values(request, unit_ref: str, period_code: str, payload: ValuesIn):
+    unit = commune_for_user(request.user, unit_ref, write=True)
+    period = get_object_or_404(Period, code=period_code)
+
+    def do():
+        family = family_on(period.as_of)
+        allowed = allowed_indicators(request.user, family) if family else None
+        with audit.acting_through(token_label(request)):
+            result = services.record_values(
+                unit, period, {code: machine_value(v) for code, v in payload.values.items()},
+                user=request.user, source=payload.source or token_label(request), reason=payload.reason,
+                ip_address=ip_of(request), allowed_indicators=allowed)
+        evaluation = result.evaluation
+        return 200, {"unit": unit.ref, "period": period.code, "created": result.created,
+                     "corrected": result.corrected, "unchanged": result.unchanged,
+                     "criteria_met": evaluation.criteria_met if evaluation else None,
+                     "criteria_total": evaluation.criteria_total if evaluation else None}
+
+    return idempotent(request, payload.dict(), do)
