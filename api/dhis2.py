@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from accounts.access import can_edit_values, filter_by_unit
 from api.core import Error, ip_of, token_label
@@ -87,7 +87,7 @@ def export(request, period: str, orgUnit: str = "", system: str = "dhis2"):
     units, indicators = out["unit"], out["indicator"]
     return {"dataValues": [
         {"dataElement": indicators.get(i, i), "period": theirs_period, "orgUnit": units.get(u, u),
-         "value": str(as_json(b if n is None else n)).lower() if n is None else as_json(n)}
+         "value": as_json(n) if n is not None else ("true" if b else "false")}
         for u, i, n, b in rows]}
 
 
@@ -120,10 +120,10 @@ def import_(request, payload: DataValueSet, system: str = "dhis2", reason: str =
         code = back["indicator"].get(v.dataElement, v.dataElement)
         batches[period.code][unit][code] = machine_value(v.value)
     if refused:
-        return 403, _summary("ERROR", 0, 0, [{"object": ref, "value": _("you may not change this unit")}
-                                            for ref in sorted(refused)] + conflicts)
+        return Status(403, _summary("ERROR", 0, 0, [{"object": ref, "value": _("you may not change this unit")}
+                                            for ref in sorted(refused)] + conflicts))
     if conflicts:
-        return 422, _summary("ERROR", 0, 0, conflicts)
+        return Status(422, _summary("ERROR", 0, 0, conflicts))
 
     def do():
         imported = updated = ignored = 0
@@ -149,8 +149,8 @@ def import_(request, payload: DataValueSet, system: str = "dhis2", reason: str =
         return 200, _summary("SUCCESS", imported, updated, [], ignored)
 
     if dryRun:
-        return do()
-    return idempotent(request, {"payload": payload.dict(), "system": system, "reason": reason}, do)
+        return Status(*do())
+    return Status(*idempotent(request, {"payload": payload.dict(), "system": system, "reason": reason}, do))
 
 
 def _summary(status, imported, updated, conflicts, ignored=0):

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from accounts.access import commune_for_user, filter_by_unit, scope_for, visible_units
 from api.core import Error, etag_for, not_modified, paginate
@@ -231,7 +231,7 @@ def list_values(request, response: HttpResponse, period: str = "", unit: str = "
     rows = _value_rows(request, period, unit, indicator, current=True)
     etag, fresh = _cached(request, response, rows, "values", period, unit, indicator, page, page_size)
     if fresh:
-        return 304, None
+        return Status(304, None)
     rows = rows.order_by("pk").values_list("unit__ref", "period__code", "indicator", "number", "boolean",
                                            "recorded_at", "source")
     found, has_next, page, page_size = paginate(rows, page, page_size)
@@ -249,7 +249,7 @@ def list_history(request, response: HttpResponse, unit: str, period: str = "", i
     rows = _value_rows(request, period, unit, indicator, current=False)
     etag, fresh = _cached(request, response, rows, "history", period, unit, indicator, page, page_size)
     if fresh:
-        return 304, None
+        return Status(304, None)
     rows = rows.order_by("pk").values_list(
         "pk", "unit__ref", "period__code", "indicator", "number", "boolean", "recorded_at", "source",
         "is_current", "supersedes_id", "recorded_by__username", "reason")
@@ -310,7 +310,7 @@ def list_evaluations(request, response: HttpResponse, period: str = "", unit: st
     etag = etag_for(str(request.user.pk), summary["n"], summary["top"], period, unit, criteria_set, page, page_size)
     response["ETag"] = etag
     if not_modified(request, etag):
-        return 304, None
+        return Status(304, None)
     rows = rows.select_related("unit", "period", "criteria_set", "version").defer("result").order_by("pk")
     found, has_next, page, page_size = paginate(rows, page, page_size)
     return {"page": page, "page_size": page_size, "has_next": has_next,

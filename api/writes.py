@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from accounts.access import commune_for_user
@@ -123,4 +123,4 @@ def write_values(request, unit_ref: str, period_code: str, payload: ValuesIn):
                      "criteria_met": evaluation.criteria_met if evaluation else None,
                      "criteria_total": evaluation.criteria_total if evaluation else None}
 
-    return idempotent(request, payload.dict(), do)
+    return Status(*idempotent(request, payload.dict(), do))
