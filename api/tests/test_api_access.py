@@ -193,3 +193,35 @@ def test_history_keeps_the_corrected_value(call, world):
     rows = call("admin", "get", "/api/values/history", {"unit": a.ref, "indicator": code}).json()["results"]
     assert [r["is_current"] for r in rows] == [False, True]
     assert rows[1]["reason"] == "sai số" and rows[1]["supersedes"] == rows[0]["id"]
+
+
+def test_a_user_makes_and_revokes_personal_tokens_on_a_page(client, world):
+    user = world["users"]["commune_a"]
+    client.force_login(user)
+    page = client.post("/api/tokens/", {"name": "Kobo", "days": "30"})
+    assert page.status_code == 200
+    raw = next(word for word in page.content.decode().replace("<", " ").replace(">", " ").split()
+               if word.startswith("ntm_") and len(word) > 30)
+    assert client.get("/api/periods", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    token = ApiToken.objects.get(user=user, name="Kobo")
+    other = tokens.create_token(world["users"]["commune_b"], "b")[0]
+    client.post("/api/tokens/", {"revoke": other.pk})  # not theirs: untouched
+    assert ApiToken.objects.get(pk=other.pk).revoked_at is None
+    client.post("/api/tokens/", {"revoke": token.pk})
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    client.logout()
+    assert client.get("/api/periods", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_the_management_command_creates_lists_and_revokes(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("api_token", "create", "viewer", "nightly export", "--days", "0", stdout=out)
+    raw = out.getvalue().split()[-1]
+    token = tokens.token_for(raw)
+    assert token is not None and token.expires_at is None and token.user.username == "viewer"
+    call_command("api_token", "revoke", str(token.pk), stdout=out)
+    assert tokens.token_for(raw) is None
