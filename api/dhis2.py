@@ -22,7 +22,7 @@ from api.writes import idempotent, machine_value
 from assessments import services
 from assessments.catalog import allowed_indicators, family_on
 from assessments.models import IndicatorValue, Period
-from audit import services as audit
+from audit import channel as audit
 from units.models import Unit
 
 router = Router(tags=["DHIS2"])

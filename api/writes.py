@@ -21,7 +21,7 @@ from api.models import IdempotentRequest
 from assessments import services
 from assessments.catalog import allowed_indicators, family_on
 from assessments.models import Period
-from audit import services as audit
+from audit import channel as audit
 
 router = Router(tags=["write"])
 ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error}

@@ -1,31 +1,11 @@
 """The one function that writes audit records; every service calls it inside its transaction."""
 
-import contextlib
-import contextvars
 from typing import Any
 
 from django.utils import timezone
 
+from audit.channel import with_channel
 from audit.models import AuditRecord
-
-# Who acts for the user when it is not the user at the keyboard (an API token): named in the
-# reason of every record written while it is set, so a token's writes can be told apart.
-_channel: contextvars.ContextVar[str] = contextvars.ContextVar("audit_channel", default="")
-
-
-@contextlib.contextmanager
-def acting_through(label: str):
-    """Audit records written inside this block say they came through `label`."""
-    marker = _channel.set(label)
-    try:
-        yield
-    finally:
-        _channel.reset(marker)
-
-
-def _reason(reason: str) -> str:
-    channel = _channel.get()
-    return f"{reason} [{channel}]".strip() if channel else reason
 
 
 def record(
@@ -52,7 +32,7 @@ def record(
         unit=unit,
         before=before,
         after=after,
-        reason=_reason(reason),
+        reason=with_channel(reason),
     )
 
 
@@ -69,7 +49,7 @@ def record_many(entries: list[dict], *, at=None) -> list[AuditRecord]:
                 at=at, user=user, ip_address=entry.get("ip_address"), action=entry["action"],
                 object_type=entry["object_type"], object_id=str(entry.get("object_id", "")),
                 unit=entry.get("unit"), before=entry.get("before"), after=entry.get("after"),
-                reason=_reason(entry.get("reason", "")),
+                reason=with_channel(entry.get("reason", "")),
             )
         )
     return AuditRecord.objects.bulk_create(rows, batch_size=500)

@@ -110,3 +110,15 @@ def test_query_counts_do_not_grow_with_the_rows(call, world, url):
     _p, more = make_province(6, ref="20")
     services.record_values_many(period, {u: values_for(period, seed=i) for i, u in enumerate(more)}, source="x")
     assert count() == small
+
+
+def test_the_fast_values_reply_has_the_documented_shape(call, world):
+    from api.reads import ValuePage
+
+    body = call("admin", "get", "/api/values", {"period": world["period"].code, "page_size": 50}).json()
+    page = ValuePage.model_validate(body)
+    assert page.has_next and len(page.results) == 50
+    orm = {(v.unit.ref, v.indicator): v.value for v in IndicatorValue.objects.filter(is_current=True)}
+    for row in body["results"]:
+        stored = orm[(row["unit"], row["indicator"])]
+        assert row["value"] == (stored if isinstance(stored, bool) else format(stored.normalize(), "f"))
