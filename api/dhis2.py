@@ -91,8 +91,8 @@ def export(request, period: str, orgUnit: str = "", system: str = "dhis2"):
         for u, i, n, b in rows]}
 
 
-@router.post("/dataValueSets", response={200: ImportSummary, 403: ImportSummary, 409: Error,
-                                         422: ImportSummary, 401: Error, 429: Error},
+@router.post("/dataValueSets", response={200: ImportSummary, 403: ImportSummary | Error, 409: Error,
+                                         422: ImportSummary | Error, 401: Error, 429: Error},
              summary="Nhập giá trị chỉ tiêu từ DHIS2 dataValueSets",
              description="Tất cả hoặc không có gì qua cùng dịch vụ ghi giá trị. Mã không biết được liệt kê "
                          "trong `conflicts`. All or nothing through the values service; unknown codes are "

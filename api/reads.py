@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import connection
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 
 from accounts.access import commune_for_user, filter_by_unit, scope_for, visible_units
 from api.core import MAX_PAGE_SIZE, Error, etag_for, not_modified, paginate
@@ -24,6 +24,8 @@ from reporting.models import ReportingPeriod, Submission
 from units.models import Unit, UnitLineage
 
 router = Router(tags=["read"])
+PageNo = Annotated[int, Query(ge=1, le=1_000_000, description="page number, from 1")]
+PageSize = Annotated[int, Query(ge=1, le=10_000, description="rows per page (at most 10,000)")]
 ERRORS = {401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
 
 
@@ -82,7 +84,7 @@ def _units_out(units: list[Unit]) -> list[dict]:
                         "`valid_on=2025-06-30` cho bản đồ trước sáp nhập, `valid_on=2025-07-01` trở đi "
                         "cho bản đồ mới. Units the token may read, with validity dates and lineage.")
 def list_units(request, kind: str = "", valid_on: datetime.date | None = None, parent: str = "",
-               page: int = 1, page_size: int = 500):
+               page: PageNo = 1, page_size: PageSize = 500):
     units = visible_units(request.user, Unit.objects.select_related("parent")).order_by("pk")
     if kind:
         units = units.filter(kind=kind)
@@ -153,7 +155,7 @@ def list_sets(request):
 @router.get("/criteria-sets/{code}/versions/{number}", response={200: VersionContent, **ERRORS},
             summary="Nội dung một phiên bản bộ tiêu chí",
             description="The validated content of one version (what the engine evaluates with).")
-def get_version(request, code: str, number: int):
+def get_version(request, code: str, number: Annotated[int, Path(ge=1, le=2**31)]):
     v = get_object_or_404(CriteriaSetVersion.objects.select_related("criteria_set"),
                           criteria_set__code=code, number=number)
     return {"number": v.number, "sha256": v.sha256, "loaded_at": v.loaded_at,
@@ -229,7 +231,7 @@ def _cached(request, response: HttpResponse, rows, *key):
             description="Giá trị hiện hành theo đơn vị, kỳ, chỉ tiêu; có ETag. Current values, with "
                         "ETag/If-None-Match. Numbers are exact decimal strings; yes/no are booleans.")
 def list_values(request, response: HttpResponse, period: str = "", unit: str = "", indicator: str = "",
-                page: int = 1, page_size: int = 1000):
+                page: PageNo = 1, page_size: PageSize = 1000):
     rows = _value_rows(request, period, unit, indicator, current=True)
     etag, fresh = _cached(request, response, rows, "values", period, unit, indicator, page, page_size)
     if fresh:
@@ -283,7 +285,9 @@ def _number(raw) -> str | None:
 
 def _moment(raw) -> str:
     if isinstance(raw, str):  # SQLite keeps UTC text
-        raw = datetime.datetime.fromisoformat(raw).replace(tzinfo=datetime.UTC)
+        raw = datetime.datetime.fromisoformat(raw)
+    if raw.tzinfo is None:  # SQLite's own converter gives naive UTC
+        raw = raw.replace(tzinfo=datetime.UTC)
     return raw.isoformat().replace("+00:00", "Z")
 
 
@@ -301,7 +305,7 @@ def _json(body, temporal: HttpResponse) -> HttpResponse:
             description="Mọi giá trị đã ghi, kể cả giá trị đã được đính chính (ai, khi nào, lý do). "
                         "Every recorded value including corrected ones, with who, when and why.")
 def list_history(request, response: HttpResponse, unit: str, period: str = "", indicator: str = "",
-                 page: int = 1, page_size: int = 1000):
+                 page: PageNo = 1, page_size: PageSize = 1000):
     rows = _value_rows(request, period, unit, indicator, current=False)
     etag, fresh = _cached(request, response, rows, "history", period, unit, indicator, page, page_size)
     if fresh:
@@ -354,7 +358,7 @@ def _evaluation(e: Evaluation) -> dict:
             summary="Kết quả đánh giá tiêu chí",
             description="Kết quả đã lưu theo đơn vị, kỳ, bộ tiêu chí. Stored evaluations (statuses).")
 def list_evaluations(request, response: HttpResponse, period: str = "", unit: str = "", criteria_set: str = "",
-                     page: int = 1, page_size: int = 500):
+                     page: PageNo = 1, page_size: PageSize = 500):
     rows = filter_by_unit(request.user, Evaluation.objects.all())
     if period:
         rows = rows.filter(period__code=period)
@@ -448,8 +452,8 @@ class RoadmapPage(PageMeta):
 
 @router.get("/roadmap-items", response={200: RoadmapPage, **ERRORS}, summary="Lộ trình khắc phục chỉ tiêu",
             description="Roadmap items for unmet indicators, by unit and status.")
-def list_roadmap(request, unit: str = "", status: str = "", family: str = "", page: int = 1,
-                 page_size: int = 500):
+def list_roadmap(request, unit: str = "", status: str = "", family: str = "", page: PageNo = 1,
+                 page_size: PageSize = 500):
     rows = filter_by_unit(request.user, RoadmapItem.objects.select_related("unit", "helping_agency")).order_by("pk")
     if unit:
         rows = rows.filter(unit__ref=unit)
@@ -482,7 +486,7 @@ class ReportingPeriodOut(Schema):
 
 @router.get("/reporting-periods", response={200: list[ReportingPeriodOut], **ERRORS}, summary="Kỳ báo cáo",
             description="Reporting periods of the report schedules.")
-def list_reporting_periods(request, schedule: str = "", year: int | None = None):
+def list_reporting_periods(request, schedule: str = "", year: Annotated[int | None, Query(ge=1900, le=2200)] = None):
     rows = ReportingPeriod.objects.select_related("schedule").order_by("schedule__code", "start")
     if schedule:
         rows = rows.filter(schedule__code=schedule)
@@ -505,7 +509,7 @@ class SubmissionOut(Schema):
 
 @router.get("/submissions", response={200: list[SubmissionOut], **ERRORS}, summary="Báo cáo đã nộp",
             description="Submissions of the readable units (and of agencies for province-wide roles).")
-def list_submissions(request, period: int | None = None, state: str = ""):
+def list_submissions(request, period: Annotated[int | None, Query(ge=1, le=2**62)] = None, state: str = ""):
     rows = Submission.objects.select_related("unit", "organisation").order_by("pk")
     scope = scope_for(request.user)
     if not scope.reads_all:

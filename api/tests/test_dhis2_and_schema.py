@@ -117,6 +117,7 @@ def test_the_fast_values_reply_has_the_documented_shape(call, world):
 
     body = call("admin", "get", "/api/values", {"period": world["period"].code, "page_size": 50}).json()
     page = ValuePage.model_validate(body)
+    assert body["results"][0]["recorded_at"].endswith("Z")
     assert page.has_next and len(page.results) == 50
     orm = {(v.unit.ref, v.indicator): v.value for v in IndicatorValue.objects.filter(is_current=True)}
     for row in body["results"]:
