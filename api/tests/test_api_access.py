@@ -225,3 +225,38 @@ def test_the_management_command_creates_lists_and_revokes(world):
     assert token is not None and token.expires_at is None and token.user.username == "viewer"
     call_command("api_token", "revoke", str(token.pk), stdout=out)
     assert tokens.token_for(raw) is None
+
+
+def _readable_communes(world, role):
+    units = world["units"]
+    return {
+        "commune_a": {units["A"].ref}, "commune_b": {units["B"].ref},
+        "commune_n": {units["N"].ref, units["C"].ref, units["D"].ref},
+        "district": {units["A"].ref, units["B"].ref},
+    }.get(role, {u.ref for u in units.values()})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_list_endpoint_keeps_to_the_role_scope(call, world, role):
+    import datetime as dt
+
+    from assessments import services
+
+    for unit in world["units"].values():
+        services.record_recognition(unit, level_code="ntm", level_rank=1, family=FAMILY, decision_number="1/QĐ",
+                                    decision_date=dt.date(2024, 12, 1), issuer="UBND tỉnh")
+    expected = _readable_communes(world, role)
+    period = world["period"].code
+    seen = {
+        "values": {r["unit"] for r in call(role, "get", "/api/values", {"period": period}).json()["results"]},
+        "evaluations": {r["unit"] for r in call(role, "get", "/api/evaluations", {"period": period}).json()["results"]},
+        "recognitions": {r["unit"] for r in call(role, "get", "/api/recognitions").json()},
+        "dhis2": {r["orgUnit"] for r in call(role, "get", "/api/dhis2/dataValueSets", {"period": period}).json()["dataValues"]},
+    }
+    assert seen["recognitions"] == expected
+    for name in ("values", "evaluations", "dhis2"):
+        assert seen[name] == expected & {world["units"][k].ref for k in "ABCD"}, name
+    for key in "ABCDN":
+        ref = world["units"][key].ref
+        history = call(role, "get", "/api/values/history", {"unit": ref})
+        assert bool(history.json()["results"]) == (ref in expected and key != "N")
