@@ -3,16 +3,18 @@ audit, evaluation in one transaction), with the same access checks as the entry 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 
 from accounts.access import commune_for_user
@@ -124,3 +126,57 @@ def write_values(request, unit_ref: str, period_code: str, payload: ValuesIn):
                      "criteria_total": evaluation.criteria_total if evaluation else None}
 
     return Status(*idempotent(request, payload.dict(), do))
+
+
+class ItemChange(Schema):
+    title: str | None = None
+    target_date: datetime.date | None = None
+    estimated_cost: int | None = Field(None, ge=0, le=10**15)
+    funding_source: str | None = None
+    status: str | None = None
+    reason: str = ""
+
+    model_config = {"json_schema_extra": {"examples": [{"status": "in_progress"}]}}
+
+
+class ItemOut(Schema):
+    id: int
+    unit: str
+    title: str
+    target_date: datetime.date
+    estimated_cost: int
+    funding_source: str
+    status: str
+
+
+@router.patch("/roadmap-items/{item_id}", response={200: ItemOut, **ERRORS},
+              summary="Cập nhật một mục lộ trình",
+              description="Sửa tiêu đề, hạn, kinh phí, nguồn vốn hoặc trạng thái, qua cùng dịch vụ và quyền như "
+                          "trang lộ trình (đóng \"done\" chỉ khi chỉ tiêu đã đạt; hủy cần lý do). Same service "
+                          "and permission as the roadmap page.")
+def update_roadmap_item(request, item_id: Annotated[int, Path(ge=1, le=2**62)], payload: ItemChange):
+    from planning import queries as plans
+    from planning import services as planning
+    from planning.permissions import can_manage_item
+
+    item = get_object_or_404(plans.items_queryset(), pk=item_id)
+    commune_for_user(request.user, item.unit.ref)
+    ctx = plans.current_context()
+    plans.annotate_items([item], ctx)
+    set_code = ctx.base_set.code if ctx is not None and ctx.base_set is not None else ""
+    if not can_manage_item(request.user, item, set_code):
+        raise PermissionDenied
+    fields = {k: v for k, v in payload.dict().items()
+              if k in ("title", "target_date", "estimated_cost", "funding_source") and v is not None}
+    try:
+        with transaction.atomic(), audit.acting_through(token_label(request)):
+            if fields:
+                item = planning.update_item(item, user=request.user, ip_address=ip_of(request), **fields)
+            if payload.status:
+                item = planning.set_item_status(item, payload.status, met=getattr(item, "met", False),
+                                                reason=payload.reason, user=request.user,
+                                                ip_address=ip_of(request))
+    except (ValueError, ValidationError) as exc:
+        raise HttpError(422, "; ".join(getattr(exc, "messages", None) or [str(exc)])) from None
+    return {"id": item.pk, "unit": item.unit.ref, "title": item.title, "target_date": item.target_date,
+            "estimated_cost": item.estimated_cost, "funding_source": item.funding_source, "status": item.status}

@@ -16,6 +16,8 @@ def call(client, tokens_by_role):
         auth.update({f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()})
         if method == "get":
             return client.get(url, data or {}, **auth)
+        if method == "patch_json":
+            return client.patch(url, data, content_type="application/json", **auth)
         return client.post(url, data, content_type="application/json", **auth)
     return _call
 

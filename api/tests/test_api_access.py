@@ -260,3 +260,26 @@ def test_every_list_endpoint_keeps_to_the_role_scope(call, world, role):
         ref = world["units"][key].ref
         history = call(role, "get", "/api/values/history", {"unit": ref})
         assert bool(history.json()["results"]) == (ref in expected and key != "N")
+
+
+ITEM_WRITES = {"admin": 200, "officer": 200, "agency": 403, "district": 403, "commune_a": 200,
+               "commune_b": 403, "commune_n": 403, "viewer": 403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_updating_a_roadmap_item_of_commune_a(call, world, role):
+    from planning.models import RoadmapItem
+
+    item = RoadmapItem.objects.create(unit=world["units"]["A"], family=FAMILY, title="Đường",
+                                      target_date=datetime.date(2026, 12, 31), created_at=timezone.now())
+    before = _snapshot()
+    response = call(role, "patch_json", f"/api/roadmap-items/{item.pk}",
+                    {"title": "Đường liên thôn", "status": "in_progress"})
+    item.refresh_from_db()
+    if ITEM_WRITES[role] == 200 and response.status_code == 200:
+        assert item.title == "Đường liên thôn" and item.status == "in_progress"
+        assert AuditRecord.objects.filter(action="plan.item.status", reason__contains=f"“{role} token”").exists()
+    else:
+        assert response.status_code in (403,), response.content
+        assert item.title == "Đường" and _snapshot() == before
+    assert response.status_code == ITEM_WRITES[role], response.content
