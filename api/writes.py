@@ -180,3 +180,46 @@ def update_roadmap_item(request, item_id: Annotated[int, Path(ge=1, le=2**62)], 
         raise HttpError(422, "; ".join(getattr(exc, "messages", None) or [str(exc)])) from None
     return {"id": item.pk, "unit": item.unit.ref, "title": item.title, "target_date": item.target_date,
             "estimated_cost": item.estimated_cost, "funding_source": item.funding_source, "status": item.status}
+
+
+class SubmissionIn(Schema):
+    sections: dict[str, Any] | None = None
+    draft: bool = False
+
+
+class SubmissionDone(Schema):
+    id: int
+    period: int
+    state: str
+    submitted_at: datetime.datetime | None
+
+
+@router.post("/reporting-periods/{period_id}/submissions/{reporter_key}", response={200: SubmissionDone, **ERRORS},
+             summary="Nộp (hoặc lưu nháp) báo cáo của một kỳ",
+             description="Người báo cáo là đơn vị hoặc cơ quan của token (`u<id>` hoặc `o<id>`), như trang báo "
+                         "cáo; thời điểm nộp do máy chủ ghi. Submit (or save as draft) the token user's own "
+                         "report, with the reporting page's rules. Idempotency-Key makes retries safe.")
+def submit_report(request, period_id: Annotated[int, Path(ge=1, le=2**62)], reporter_key: str,
+                  payload: SubmissionIn):
+    from reporting import services as reporting
+    from reporting.access import reporter_for_period
+    from reporting.models import ReportingPeriod
+
+    period = get_object_or_404(ReportingPeriod.objects.select_related("schedule"), pk=period_id)
+    reporter = reporter_for_period(request.user, period, reporter_key)
+
+    def do():
+        try:
+            with audit.acting_through(token_label(request)):
+                if payload.draft:
+                    submission = reporting.save_draft(user=request.user, period=period, reporter=reporter,
+                                                      sections=payload.sections or {}, ip_address=ip_of(request))
+                else:
+                    submission = reporting.submit(user=request.user, period=period, reporter=reporter,
+                                                  sections=payload.sections, ip_address=ip_of(request))
+        except ValidationError as exc:
+            raise HttpError(422, "; ".join(exc.messages)) from None
+        return 200, {"id": submission.pk, "period": period.pk, "state": submission.state,
+                     "submitted_at": submission.submitted_at.isoformat() if submission.submitted_at else None}
+
+    return Status(*idempotent(request, payload.dict(), do))

@@ -283,3 +283,27 @@ def test_updating_a_roadmap_item_of_commune_a(call, world, role):
         assert response.status_code in (403,), response.content
         assert item.title == "Đường" and _snapshot() == before
     assert response.status_code == ITEM_WRITES[role], response.content
+
+
+def test_a_commune_token_submits_its_own_report_once(call, world):
+    from reporting import services as reporting
+    from reporting.models import ReporterLevel, ReportingPeriod, Submission
+
+    today = timezone.localdate()
+    schedule = reporting.create_schedule(
+        code="xa-thang", name="Báo cáo tháng (xã)", reporter_level=ReporterLevel.COMMUNE, frequency="monthly",
+        due_day=25, lock_day=5, valid_from=datetime.date(2024, 1, 1))
+    reporting.generate_periods(schedule, today.replace(day=1), today)
+    period = ReportingPeriod.objects.get(schedule=schedule, start=today.replace(day=1))
+    key = f"u{world['units']['N'].pk}"
+    url = f"/api/reporting-periods/{period.pk}/submissions/{key}"
+    assert call("commune_b", "post", url, {"sections": {}}).status_code == 403
+    assert not Submission.objects.exists()
+    first = call("commune_n", "post", url, {"sections": {}}, **{"Idempotency-Key": "r1"})
+    again = call("commune_n", "post", url, {"sections": {}}, **{"Idempotency-Key": "r1"})
+    assert first.status_code == again.status_code == 200, first.content
+    assert first.json() == again.json() and first.json()["state"] == "submitted"
+    assert Submission.objects.count() == 1
+    assert call("commune_n", "post", url, {"sections": {}}).status_code == 422  # already submitted
+    assert AuditRecord.objects.filter(action="reporting.submission.submit",
+                                      reason__contains="“commune_n token”").count() == 1
