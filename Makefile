@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) -m bench.run
 	$(PY) -m bench.excel
 	$(PY) -m bench.finance
+	$(PY) -m bench.api
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*'

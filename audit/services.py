@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from audit.channel import with_channel
 from audit.models import AuditRecord
 
 
@@ -31,7 +32,7 @@ def record(
         unit=unit,
         before=before,
         after=after,
-        reason=reason,
+        reason=with_channel(reason),
     )
 
 
@@ -48,7 +49,7 @@ def record_many(entries: list[dict], *, at=None) -> list[AuditRecord]:
                 at=at, user=user, ip_address=entry.get("ip_address"), action=entry["action"],
                 object_type=entry["object_type"], object_id=str(entry.get("object_id", "")),
                 unit=entry.get("unit"), before=entry.get("before"), after=entry.get("after"),
-                reason=entry.get("reason", ""),
+                reason=with_channel(entry.get("reason", "")),
             )
         )
     return AuditRecord.objects.bulk_create(rows, batch_size=500)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "django_htmx",
+    "ninja",
     "accounts",
     "audit",
     "units",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "reporting",
     "finance",
     "portal",
+    "api",
 ]
 
 MIDDLEWARE = [

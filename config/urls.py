@@ -11,5 +11,6 @@ urlpatterns = [
     path("bao-cao/", include("reporting.urls")),
     path("tai-chinh/", include("finance.urls")),
     path("cong-khai/", include("portal.urls")),
+    path("api/", include("api.urls")),
     path("quan-tri/", admin.site.urls),
 ]
