@@ -210,3 +210,13 @@ def test_the_reporter_page_lists_due_reports(client, world, oct20):
     assert _form_url(world, "xa_a", "october_xa") in response.content.decode()
     response = client.get(_form_url(world, "xa_a", "october_xa"))
     assert f"/xa/{world['units']['xa_a'].ref}/nhap/" in response.content.decode()  # the data-entry page
+
+
+def test_a_report_row_link_says_open_not_not_done(client, world, oct20):
+    client.force_login(world["users"]["d0"])
+    page = client.get("/bao-cao/").content.decode()
+    assert ">Mở</a>" in page and "Chưa thực hiện" not in page
+    services.submit(user=world["users"]["d0"], period=world["october"], reporter=reporter(world, "d0"), sections=FULL)
+    s = Submission.objects.get()
+    client.force_login(world["users"]["officer"])
+    assert "Lý do trả lại:</label>" in client.get(f"/bao-cao/ho-so/{s.pk}/").content.decode()
