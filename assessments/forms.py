@@ -122,6 +122,7 @@ class ValuesForm(forms.Form):
             section = sections.setdefault(info.criterion_code, {
                 "code": info.criterion_code, "anchor": "tc-" + info.criterion_code.replace(":", "-"),
                 "number": info.criterion_code.split(":")[-1], "name": info.criterion_name,
+                "level": info.criterion_code.split(":")[0],
                 "fields": [], "left": 0, "editable": 0, "errors": False,
             })
             section["fields"].append((info, field))
@@ -131,6 +132,9 @@ class ValuesForm(forms.Form):
                 value = field.value()
                 section["left"] += value is None or str(value).strip() == ""
         result = list(sections.values())
+        if len({s["level"] for s in result}) < 2:  # one set: no need to say which
+            for s in result:
+                s["level"] = ""
         # Folded by default except those with an error, or else the first with something left.
         opened = [s for s in result if s["errors"]] or [s for s in result if s["left"]][:1]
         for s in result:
