@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup test test-postgres lint bench messages clean
+.PHONY: run setup test test-browser test-postgres lint bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: setup
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Only the real-browser tests (also part of `make test`): Playwright on the system Chromium
+# (CHROMIUM_PATH, default /usr/bin/chromium); they skip when it is missing.
+test-browser: $(STAMP)
+	$(PY) -m pytest browser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
