@@ -5,6 +5,7 @@ a report is submitted (confirmed, complete) and withdrawn."""
 import pytest
 import time_machine
 
+from planning.tests.helpers import make_item
 from reporting.models import State, Submission
 from reporting.tests.helpers import FULL, build_world, local, with_values
 
@@ -17,6 +18,7 @@ def world(criteria_sets, settings):
     with time_machine.travel(local(2024, 10, 20, 9, 0), tick=True):
         w = build_world()
         w["period"] = with_values(w)
+        w["item"] = make_item(w["communes"][0], ["3.1"])
         yield w
 
 
@@ -28,6 +30,7 @@ def _pages(world):
         "commune page": f"/xa/{ref}/?ky={code}",
         "entry form": f"/xa/{ref}/nhap/{code}/",
         "roadmaps": "/ke-hoach/",
+        "roadmap item": f"/ke-hoach/muc/{world['item'].pk}/",
         "reports": "/bao-cao/",
     }
 
