@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # Test worker processes (pytest-xdist): `auto` is one per core; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run setup test test-postgres lint bench messages clean serve backup restore
+.PHONY: run setup test test-browser test-postgres lint bench messages clean serve backup restore
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ run: setup
 # One test file per worker (--dist loadfile): module-scoped fixtures (units/tests) load once.
 test: $(STAMP)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
+
+# Only the real-browser tests (also part of `make test`): Playwright on the system Chromium
+# (CHROMIUM_PATH, default /usr/bin/chromium); they skip when it is missing.
+test-browser: $(STAMP)
+	$(PY) -m pytest browser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

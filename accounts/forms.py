@@ -100,7 +100,8 @@ class ProfileFieldsForm(TextFieldsMixin, forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
                                           to_field_name="code")
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # A new account starts with the least privilege; the administrator raises it knowingly.
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
     scope_unit = UnitChoiceField(
         label=_("Scope"), queryset=Unit.objects.none(), to_field_name="ref", required=False,
         empty_label=_("The organisation's unit"),

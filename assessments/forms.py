@@ -60,7 +60,9 @@ class ValuesForm(TextFieldsMixin, forms.Form):
                 field = forms.ChoiceField(choices=BOOL_CHOICES, required=False)
                 initial = "" if initial is None else ("1" if initial else "0")
             else:
-                field = forms.CharField(required=False, max_length=40)
+                # A numeric keypad on phones; the text stays free so "12,5" reaches the service.
+                field = forms.CharField(required=False, max_length=40, widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "autocomplete": "off", "class": "value"}))
                 if initial is not None:
                     initial = format(initial.normalize(), "f").replace(".", ",")
             field.label = f"{info.label}. {info.name}"
@@ -112,6 +114,33 @@ class ValuesForm(TextFieldsMixin, forms.Form):
     def indicator_fields(self):
         for info in self.indicators:
             yield info, self[self.field_name(info.code)]
+
+    def criterion_sections(self) -> list[dict]:
+        """The fields grouped by criterion, in catalogue order, each with how many of the fields
+        the user may fill are still empty (`left`) and whether one has an error."""
+        sections: dict[str, dict] = {}
+        for info, field in self.indicator_fields():
+            section = sections.setdefault(info.criterion_code, {
+                "code": info.criterion_code, "anchor": "tc-" + info.criterion_code.replace(":", "-"),
+                "number": info.criterion_code.split(":")[-1], "name": info.criterion_name,
+                "level": info.criterion_code.split(":")[0],
+                "fields": [], "left": 0, "editable": 0, "errors": False,
+            })
+            section["fields"].append((info, field))
+            section["errors"] = section["errors"] or bool(field.errors)
+            if not field.field.disabled:
+                section["editable"] += 1
+                value = field.value()
+                section["left"] += value is None or str(value).strip() == ""
+        result = list(sections.values())
+        if len({s["level"] for s in result}) < 2:  # one set: no need to say which
+            for s in result:
+                s["level"] = ""
+        # Folded by default except those with an error, or else the first with something left.
+        opened = [s for s in result if s["errors"]] or [s for s in result if s["left"]][:1]
+        for s in result:
+            s["open"] = s in opened
+        return result
 
 
 class RecognitionForm(TextFieldsMixin, forms.Form):

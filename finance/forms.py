@@ -2,11 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.text import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, TextFieldsMixin
+from config.widgets import DateInput
 from finance.models import Component, Programme, ProjectKind, Source
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class MonthField(forms.Field):

@@ -3,16 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind
 from config.text import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, TextFieldsMixin
+from config.widgets import DateInput
 from planning.evidence import validate_evidence_content
 from planning.models import EVIDENCE_EXTENSIONS, FundingSource, ItemStatus, TaskOwner, TaskStatus
 
 
 def agencies():
     return Organisation.objects.filter(kind=OrganisationKind.AGENCY, is_active=True).order_by("name")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ItemForm(TextFieldsMixin, forms.Form):

@@ -1,5 +1,7 @@
 """Roadmap pages of a commune: proposals, items, tasks, progress notes and exports."""
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import commune_for_user, visible_units
 from config.text import attachment_response, request_ip
 from planning import exports, forms, queries, services
+from planning.evidence import extension
 from planning.models import ACTIVE_STATUSES, ItemStatus
 from planning.permissions import (
     can_manage_commune_plan,
@@ -105,6 +108,24 @@ def _item_for(request, pk):
     return item, ctx
 
 
+def _with_evidence(notes):
+    """The notes, each with `evidence_file` (its name, kind and size for the link and preview)
+    when it has a file; the file itself is served by planning:evidence."""
+    notes = list(notes)
+    for note in notes:
+        note.evidence_file = None
+        if note.evidence:
+            name = PurePath(note.evidence.name).name
+            try:
+                size = note.evidence.size
+            except OSError:
+                size = None
+            kind = extension(name)
+            note.evidence_file = {"name": name, "kind": kind.upper(), "size": size,
+                                  "image": kind in ("png", "jpg", "jpeg")}
+    return notes
+
+
 @login_required
 def item_detail(request, pk):
     item, ctx = _item_for(request, pk)
@@ -112,7 +133,7 @@ def item_detail(request, pk):
     indicators = queries.indicator_defs(ctx) if ctx else {}
     return render(request, "planning/item.html", {
         "item": item, "ctx": ctx, "can_manage": manage, "indicators": indicators,
-        "notes": item.notes.select_related("created_by"),
+        "notes": _with_evidence(item.notes.select_related("created_by")),
         "edit_form": forms.ItemForm(initial={
             "title": item.title, "target_date": item.target_date, "estimated_cost": item.estimated_cost,
             "funding_source": item.funding_source, "helping_agency": item.helping_agency}),

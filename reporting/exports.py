@@ -54,7 +54,7 @@ def period_xlsx(c: Completeness) -> bytes:
     append_row(rows, [_("Reporter"), _("State"), _("Submitted at"), _("On time"), _("Overdue today")])
     _bold_row(rows, 1)
     for r in c.rows:
-        submitted_at = r.submission.submitted_at if r.submitted else None
+        submitted_at = r.submission.last_submitted_at if r.submitted else None
         append_row(rows, [
             r.reporter.name, r.state_label,
             timezone.localtime(submitted_at).replace(tzinfo=None) if submitted_at else None,
@@ -67,7 +67,7 @@ def period_xlsx(c: Completeness) -> bytes:
         append_row(extra, [_("Reporter"), _("State"), _("Submitted at")])
         for s in c.unexpected:
             append_row(extra, [s.reporter_name, str(s.get_state_display()),
-                          timezone.localtime(s.submitted_at).replace(tzinfo=None) if s.submitted_at else None])
+                          timezone.localtime(s.last_submitted_at).replace(tzinfo=None) if s.last_submitted_at else None])
     return _bytes(workbook)
 
 

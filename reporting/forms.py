@@ -22,5 +22,5 @@ class SubmissionForm(TextFieldsMixin, forms.Form):
 
 
 class ReturnForm(TextFieldsMixin, forms.Form):
-    comment = forms.CharField(label=_("Why is it returned?"), widget=forms.Textarea(attrs={"rows": 3}),
+    comment = forms.CharField(label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 3}),
                               max_length=NOTE_MAX_LENGTH)

@@ -111,9 +111,10 @@ class State(models.TextChoices):
 class Submission(models.Model):
     """One reporter's report for one period: a unit (district or commune) or an agency.
 
-    `submitted_at` is set by the server, once, at the first submission: timeliness is judged on
-    it (in Asia/Ho_Chi_Minh) against the period's due date. `last_submitted_at` follows
-    resubmissions after a return.
+    The server's clock sets both times. `submitted_at` is the first submission (history only);
+    `last_submitted_at` is the version that stands: set at each submission, cleared when the
+    reporter withdraws. Timeliness is judged on it (in Asia/Ho_Chi_Minh) against the period's due
+    date, so an accepted report is judged on the version accepted (reporting.services.is_on_time).
     """
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="submissions")
@@ -152,6 +153,11 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} / {self.reporter_name}"
+
+    @property
+    def is_submitted(self) -> bool:
+        """A version stands submitted (submitted, returned or accepted; not withdrawn)."""
+        return self.last_submitted_at is not None
 
     @property
     def reporter_name(self) -> str:

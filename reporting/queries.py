@@ -36,7 +36,7 @@ class Row:
 
     @property
     def submitted(self) -> bool:
-        return bool(self.submission and self.submission.submitted_at)
+        return bool(self.submission and self.submission.is_submitted)
 
     @property
     def on_time(self) -> bool | None:
@@ -111,7 +111,7 @@ def completeness(period: ReportingPeriod, today: datetime.date | None = None) ->
     result = Completeness(period=period, today=today)
     for reporter in reporters:
         submission = submissions.pop(reporter.key, None)
-        submitted = bool(submission and submission.submitted_at)
+        submitted = bool(submission and submission.is_submitted)
         result.rows.append(Row(reporter, submission, overdue=not submitted and today > period.due_date))
     result.unexpected = sorted(submissions.values(), key=lambda s: s.reporter_name)
     return result

@@ -5,9 +5,13 @@ State machine of a submission (State):
     not started → draft (save_draft) | submitted (submit)
     draft → draft (save_draft) | submitted (submit)
     submitted → returned (return_submission, with a comment) | accepted (accept_submission)
+    submitted → draft (withdraw, by the reporter, on or before the due date, while undecided)
     returned → draft (save_draft) | submitted (submit)
     accepted: final.
 Reporters cannot change anything after the period's lock date; the province can still decide.
+A report is submitted only with every section of its schedule filled in, and on time when the
+version the province accepts (until it decides: the latest version submitted) was submitted on
+or before the due date (TIMELINESS_RULE).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from audit import services as audit
 from reporting.models import (
@@ -153,6 +158,18 @@ def ensure_default_schedules(*, until: datetime.date | None = None, user=None) -
 # --- Submissions -------------------------------------------------------------------------------
 
 
+TIMELINESS_RULE = _lazy(
+    "A report is on time when the version the province accepts was submitted on or before the due "
+    "date; until the province decides, the latest version submitted counts. A report withdrawn or "
+    "returned and submitted again is judged on the new submission.")
+
+
+def missing_sections(period: ReportingPeriod, sections: dict | None) -> list[str]:
+    """The labels of the schedule's sections left empty: a report cannot be submitted with any."""
+    sections = sections or {}
+    return [label for key, label in period.schedule.section_choices if not str(sections.get(key, "")).strip()]
+
+
 def _clean_sections(period: ReportingPeriod, sections: dict | None) -> dict:
     allowed = period.schedule.sections
     return {key: str(sections.get(key, "")).strip() for key in allowed} if sections else {}
@@ -207,7 +224,7 @@ def save_draft(*, user, period: ReportingPeriod, reporter: Reporter, sections: d
 @transaction.atomic
 def submit(*, user, period: ReportingPeriod, reporter: Reporter, sections: dict | None = None,
            ip_address: str | None = None) -> Submission:
-    """Submit the report; the server's clock sets the submission time (first submission only)."""
+    """Submit the report; the server's clock sets the submission time (first submission: history; each submission: the version that stands)."""
     _locked_for_reporter(period)
     now = timezone.now()
     submission, before = _get_or_new(period, reporter, now)
@@ -215,6 +232,10 @@ def submit(*, user, period: ReportingPeriod, reporter: Reporter, sections: dict 
         raise TransitionRefused(_("This report has already been submitted."))
     if sections is not None:
         submission.sections = _clean_sections(period, sections)
+    missing = missing_sections(period, submission.sections)
+    if missing:
+        raise TransitionRefused(_("Fill in every section before submitting: %(sections)s.")
+                                % {"sections": ", ".join(str(m) for m in missing)})
     submission.state = State.SUBMITTED
     submission.updated_at = now
     if submission.submitted_at is None:
@@ -229,11 +250,37 @@ def submit(*, user, period: ReportingPeriod, reporter: Reporter, sections: dict 
     return submission
 
 
+@transaction.atomic
+def withdraw(*, user, period: ReportingPeriod, reporter: Reporter, ip_address: str | None = None) -> Submission:
+    """Take a submitted report back as a draft: only before the province decides and on or
+    before the due date. It no longer counts as submitted until it is submitted again."""
+    submission = Submission.objects.select_for_update().filter(period=period, **reporter.filter()).first()
+    if submission is None or submission.state != State.SUBMITTED:
+        raise TransitionRefused(_("Only a submitted report the province has not decided on can be withdrawn."))
+    if timezone.localdate() > period.due_date:
+        raise TransitionRefused(_("A report can be withdrawn only until its due date."))
+    now = timezone.now()
+    submission.state = State.DRAFT
+    submission.last_submitted_at = None
+    submission.updated_at = now
+    submission.save()
+    _event(submission, user, State.SUBMITTED, State.DRAFT, _("Withdrawn by the reporter"), at=now)
+    _audit(submission, "reporting.submission.withdraw", user, State.SUBMITTED, {"state": State.DRAFT},
+           ip_address=ip_address)
+    return submission
+
+
+def can_withdraw(submission: Submission | None, today: datetime.date) -> bool:
+    return bool(submission and submission.state == State.SUBMITTED and today <= submission.period.due_date)
+
+
 def is_on_time(submission: Submission) -> bool | None:
-    """Submitted on or before the due date, in the local time zone (Asia/Ho_Chi_Minh)."""
-    if submission.submitted_at is None:
+    """The version that counts (the accepted one, or the latest submitted while the province has
+    not decided) was submitted on or before the due date, in Asia/Ho_Chi_Minh. None while no
+    version stands submitted."""
+    if submission.last_submitted_at is None:
         return None
-    return timezone.localtime(submission.submitted_at).date() <= submission.period.due_date
+    return timezone.localtime(submission.last_submitted_at).date() <= submission.period.due_date
 
 
 @transaction.atomic
@@ -314,7 +361,7 @@ def send_due_reminders(today: datetime.date) -> list[ReminderLog]:
             if kind is None:
                 continue
             reporters = expected_reporters(period)
-            done = {key_of(s) for s in period.submissions.filter(submitted_at__isnull=False)}
+            done = {key_of(s) for s in period.submissions.filter(last_submitted_at__isnull=False)}
             waiting = [r for r in reporters if r.key not in done]
             already = set(ReminderLog.objects.filter(period=period, kind=kind).values_list("recipient_id", flat=True))
             users = reporter_users(waiting)

@@ -56,7 +56,7 @@ def index(request):
     if reporter is not None:
         context["due"] = [
             {"period": p, "submission": s, "state": State(s.state).label if s else State.NOT_STARTED.label,
-             "overdue": (s is None or s.submitted_at is None) and today > p.due_date,
+             "overdue": (s is None or not s.is_submitted) and today > p.due_date,
              "locked": p.is_locked(today)}
             for p, s in periods_for_reporter(reporter, today)
         ]
@@ -81,12 +81,30 @@ def submission_form(request, period_pk, reporter_key):
     )
     form = SubmissionForm(request.POST or None, schedule=period.schedule,
                           initial_sections=submission.sections if submission else None, disabled=not editable)
+    if request.method == "POST" and "withdraw" in request.POST:
+        try:
+            services.withdraw(user=request.user, ip_address=request_ip(request), period=period, reporter=reporter)
+            messages.success(request, _("The report has been withdrawn: it is a draft again."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:submission_form", period_pk=period.pk, reporter_key=reporter.key)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
         if form.is_valid():
             try:
-                if "submit" in request.POST:
+                missing = services.missing_sections(period, form.sections()) if "submit" in request.POST else []
+                if "submit" in request.POST and (missing or not request.POST.get("confirm")):
+                    # Nothing typed is lost: the draft is saved and the page says what is missing.
+                    services.save_draft(user=request.user, ip_address=request_ip(request), period=period,
+                                        reporter=reporter, sections=form.sections())
+                    if missing:
+                        messages.error(request, _("The draft has been saved but not submitted: fill in %(sections)s.")
+                                       % {"sections": ", ".join(str(m) for m in missing)})
+                    else:
+                        messages.error(request, _("The draft has been saved but not submitted: tick the box "
+                                                  "confirming the report is complete, then submit."))
+                elif "submit" in request.POST:
                     services.submit(user=request.user, ip_address=request_ip(request), period=period,
                                     reporter=reporter, sections=form.sections())
                     messages.success(request, _("The report has been submitted."))
@@ -103,6 +121,8 @@ def submission_form(request, period_pk, reporter_key):
         "entry_url": _entry_url(reporter, period), "today": today,
         "events": submission.events.select_related("user") if submission else [],
         "on_time": services.is_on_time(submission) if submission else None,
+        "can_withdraw": services.can_withdraw(submission, today) and not period.is_locked(today),
+        "timeliness_rule": services.TIMELINESS_RULE,
     })
 
 
@@ -149,6 +169,7 @@ def submission_detail(request, pk):
         if reporter is not None and reporter.key == key_of(submission) else None,
         "events": submission.events.select_related("user"),
         "on_time": services.is_on_time(submission),
+        "timeliness_rule": services.TIMELINESS_RULE,
     })
 
 

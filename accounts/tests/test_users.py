@@ -214,3 +214,10 @@ def test_the_list_query_count_does_not_grow_with_the_users(client, world, django
         response = client.get("/nguoi-dung/")
     assert len(response.context["page"].object_list) == 17
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_a_new_user_form_starts_with_the_least_privilege(client, world):
+    client.force_login(world.admin)
+    page = client.get("/nguoi-dung/them/").content.decode()
+    assert f'<option value="{Role.VIEWER}" selected>' in page
+    assert f'<option value="{Role.PROVINCE_ADMIN}" selected>' not in page

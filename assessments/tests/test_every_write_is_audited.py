@@ -8,8 +8,10 @@ import datetime
 import importlib
 import inspect
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 
 from accounts import services as accounts
@@ -40,6 +42,8 @@ EXEMPT = {
     "units.loaders.normalise_code": "pure",
     "reporting.services.period_bounds": "pure: dates of a period",
     "reporting.services.is_on_time": "pure: compares a submission time with its due date",
+    "reporting.services.missing_sections": "pure: which sections of a report are empty",
+    "reporting.services.can_withdraw": "pure: whether a submission may be withdrawn on a day",
     "criteria.services.canonical_number": "pure: one spelling of a number for the content hash",
     "assessments.groups.reevaluate_grouped": "derived data, always called inside an audited write",
     "assessments.periods.periods_of_unit": "reads only",
@@ -214,8 +218,15 @@ def _reporting_cases(w, user, agency):
     reporter = Reporter(organisation=agency)
     decided = Reporter(unit=w["commune"])  # another reporter, submitted beforehand
 
+    full = {key: "x" for key in period.schedule.sections}
+
     def submitted():
-        return reporting.submit(user=user, period=period, reporter=decided)
+        return reporting.submit(user=user, period=period, reporter=decided, sections=full)
+
+    def withdrawn():
+        with time_machine.travel(datetime.datetime.combine(period.due_date, datetime.time(9),
+                                                           tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False):
+            return reporting.withdraw(user=user, period=period, reporter=decided)
 
     first = submitted()
     return {
@@ -228,7 +239,9 @@ def _reporting_cases(w, user, agency):
             until=datetime.date(2024, 12, 31), user=user),
         "reporting.services.save_draft": lambda: reporting.save_draft(
             user=officer, period=period, reporter=reporter, sections={"ket_qua": "x"}),
-        "reporting.services.submit": lambda: reporting.submit(user=officer, period=period, reporter=reporter),
+        "reporting.services.submit": lambda: reporting.submit(user=officer, period=period, reporter=reporter,
+                                                              sections=full),
+        "reporting.services.withdraw": withdrawn,
         "reporting.services.return_submission": lambda: reporting.return_submission(
             user=user, submission=first, comment="Bổ sung"),
         "reporting.services.accept_submission": lambda: reporting.accept_submission(user=user, submission=first),
@@ -251,6 +264,7 @@ CASE_NAMES = {
     "reporting.services.create_schedule", "reporting.services.generate_periods",
     "reporting.services.ensure_default_schedules", "reporting.services.save_draft", "reporting.services.submit",
     "reporting.services.return_submission", "reporting.services.accept_submission",
+    "reporting.services.withdraw",
     "reporting.services.send_due_reminders",
     "assessments.groups.propose_group", "assessments.groups.confirm_group",
     "assessments.periods.ensure_half_year", "planning.transfer.transfer_open_work",

@@ -135,3 +135,17 @@ def test_a_note_without_a_file_gives_404(world, client):
 ])
 def test_the_download_name_is_plain_ascii(stored, expected):
     assert download_name(stored) == expected
+
+
+def test_the_item_page_links_the_file_and_previews_pictures(world, client, cleanup, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    item = make_item(world["communes"][1], ["3.1"])
+    client.force_login(world["commune1"])
+    _post_note(client, item, "bien-ban.pdf", b"%PDF-1.7\n...")
+    upload = SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, content_type="image/png")
+    page = client.post(f"/ke-hoach/muc/{item.pk}/note/",
+                       {"date": "2025-05-02", "text": "Ảnh", "evidence": upload}, follow=True).content.decode()
+    pdf, picture = item.notes.order_by("date")
+    assert f'href="{reverse("planning:evidence", args=[pdf.pk])}"' in page
+    assert f'<img src="{reverse("planning:evidence", args=[picture.pk])}"' in page
+    assert page.count("<img ") == 1  # no preview for the PDF

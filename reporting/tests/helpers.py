@@ -18,6 +18,9 @@ from reporting.models import ReporterLevel, ReportingPeriod
 from reporting.reporters import Reporter
 from units.models import Unit, UnitKind
 
+# Every section of the default form filled in: a report is submitted only complete.
+FULL = {"ket_qua": "Hoàn thành", "kho_khan": "Thiếu vốn", "de_xuat": "Bổ sung vốn"}
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PASSWORD = "Report-Pass-2025!"
 OCTOBER = datetime.date(2024, 10, 1)

@@ -9,7 +9,7 @@ import time_machine
 from reporting import services
 from reporting.queries import completeness, reporter_totals
 from reporting.reporters import expected_reporters
-from reporting.tests.helpers import build_world, local, reporter
+from reporting.tests.helpers import FULL, build_world, local, reporter
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def world(settings):
 def _submit(world, key, at):
     with time_machine.travel(at, tick=False):
         return services.submit(user=world["users"][key], period=world["october"], reporter=reporter(world, key),
-                               sections={"ket_qua": f"Kết quả của {key}"})
+                               sections={**FULL, "ket_qua": f"Kết quả của {key}"})
 
 
 @pytest.fixture

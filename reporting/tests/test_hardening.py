@@ -12,7 +12,7 @@ from accounts.models import Organisation
 from audit.models import AuditRecord
 from reporting import services
 from reporting.models import ReportSchedule, State, Submission
-from reporting.tests.helpers import build_world, local, reporter, with_values
+from reporting.tests.helpers import FULL, build_world, local, reporter, with_values
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -131,12 +131,14 @@ def test_every_reporting_write_from_a_page_records_the_client_address(client, wo
     client.force_login(world["users"]["d1"])
     with time_machine.travel(local(2024, 10, 20, 9, 0), tick=False):
         client.post(_form_url(world, "d1"), {"ket_qua": "Nháp", "draft": "1"}, REMOTE_ADDR=IP)
-        client.post(_form_url(world, "d1"), {"ket_qua": "Xong", "submit": "1"}, REMOTE_ADDR=IP)
+        client.post(_form_url(world, "d1"), {**FULL, "ket_qua": "Xong", "submit": "1", "confirm": "1"},
+                        REMOTE_ADDR=IP)
         submission = Submission.objects.get(unit=world["units"]["d1"])
         client.force_login(world["users"]["officer"])
         client.post(f"/bao-cao/ho-so/{submission.pk}/tra-lai/", {"comment": "Thiếu phụ lục"}, REMOTE_ADDR=IP)
         client.force_login(world["users"]["d1"])
-        client.post(_form_url(world, "d1"), {"ket_qua": "Đã bổ sung", "submit": "1"}, REMOTE_ADDR=IP)
+        client.post(_form_url(world, "d1"), {**FULL, "ket_qua": "Đã bổ sung", "submit": "1",
+                                                    "confirm": "1"}, REMOTE_ADDR=IP)
         client.force_login(world["users"]["officer"])
         client.post(f"/bao-cao/ho-so/{submission.pk}/chap-nhan/", REMOTE_ADDR=IP)
     assert Submission.objects.get(pk=submission.pk).state == State.ACCEPTED

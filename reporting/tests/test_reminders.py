@@ -11,7 +11,7 @@ from audit.models import AuditRecord
 from reporting import services
 from reporting.models import ReminderKind, ReminderLog
 from reporting.services import send_due_reminders
-from reporting.tests.helpers import build_world, local, reporter
+from reporting.tests.helpers import FULL, build_world, local, reporter
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def world(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     w = build_world()
     with time_machine.travel(local(2024, 10, 20, 9, 0), tick=False):
-        services.submit(user=w["users"]["d0"], period=w["october"], reporter=reporter(w, "d0"))
+        services.submit(user=w["users"]["d0"], period=w["october"], reporter=reporter(w, "d0"), sections=FULL)
     mail.outbox.clear()
     return w
 
@@ -57,7 +57,7 @@ def test_a_reminder_goes_before_the_due_date_once(world):
 def test_an_overdue_reminder_goes_the_day_after_once(world):
     send_due_reminders(datetime.date(2024, 10, 22))
     with time_machine.travel(local(2024, 10, 25, 16, 0), tick=False):
-        services.submit(user=world["users"]["d1"], period=world["october"], reporter=reporter(world, "d1"))
+        services.submit(user=world["users"]["d1"], period=world["october"], reporter=reporter(world, "d1"), sections=FULL)
     mail.outbox.clear()
     send_due_reminders(datetime.date(2024, 10, 26))
     overdue = _october(world, ReminderKind.OVERDUE)

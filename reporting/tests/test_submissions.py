@@ -9,7 +9,7 @@ from audit.models import AuditRecord
 from reporting import services
 from reporting.models import State, Submission
 from reporting.services import TransitionRefused
-from reporting.tests.helpers import build_world, local, reporter
+from reporting.tests.helpers import FULL, build_world, local, reporter
 
 pytestmark = pytest.mark.django_db
 
@@ -29,25 +29,79 @@ def oct20():
 def test_draft_submitted_returned_submitted_accepted(world, oct20):
     u = world["users"]
     period, d0 = world["october"], reporter(world, "d0")
-    s = services.save_draft(user=u["d0"], period=period, reporter=d0, sections={"ket_qua": "Nháp"})
+    s = services.save_draft(user=u["d0"], period=period, reporter=d0, sections={**FULL, "ket_qua": "Nháp"})
     assert s.state == State.DRAFT and s.submitted_at is None
     s = services.submit(user=u["d0"], period=period, reporter=d0)
     first = s.submitted_at
     assert s.state == State.SUBMITTED and s.sections["ket_qua"] == "Nháp"
+    assert services.is_on_time(s) is True
     s = services.return_submission(user=u["officer"], submission=s, comment="Bổ sung số liệu giải ngân")
     assert s.state == State.RETURNED and s.return_comment == "Bổ sung số liệu giải ngân"
     oct20.shift(3600 * 24 * 7)  # resubmitted on 27/10, after the due date
-    s = services.submit(user=u["d0"], period=period, reporter=d0, sections={"ket_qua": "Đã bổ sung"})
+    s = services.submit(user=u["d0"], period=period, reporter=d0, sections={**FULL, "ket_qua": "Đã bổ sung"})
     assert s.state == State.SUBMITTED
-    assert s.submitted_at == first, "timeliness is judged on the first submission"
+    assert s.submitted_at == first, "the first submission stays in the history"
     assert s.last_submitted_at > first
-    assert services.is_on_time(s) is True
     s = services.accept_submission(user=u["officer"], submission=s)
     assert s.state == State.ACCEPTED
+    assert services.is_on_time(s) is False, "timeliness is judged on the version accepted (27/10)"
     assert [(e.from_state, e.to_state) for e in s.events.all()] == [
         ("not_started", "draft"), ("draft", "submitted"), ("submitted", "returned"),
         ("returned", "submitted"), ("submitted", "accepted")]
     assert s.events.get(to_state="returned").comment == "Bổ sung số liệu giải ngân"
+
+
+def test_a_report_with_an_empty_section_is_not_submitted(world, oct20):
+    period, d0 = world["october"], reporter(world, "d0")
+    with pytest.raises(TransitionRefused, match="Khó khăn"):
+        services.submit(user=world["users"]["d0"], period=period, reporter=d0,
+                        sections={**FULL, "kho_khan": "   "})
+    with pytest.raises(TransitionRefused):
+        services.submit(user=world["users"]["d0"], period=period, reporter=d0)
+    assert not Submission.objects.exists()
+
+
+def test_the_form_saves_but_does_not_submit_an_incomplete_or_unconfirmed_report(client, world, oct20):
+    client.force_login(world["users"]["d0"])
+    url = _form_url(world, "d0")
+    page = client.post(url, {"ket_qua": "Hoàn thành", "submit": "1", "confirm": "1"}, follow=True)
+    s = Submission.objects.get()
+    assert (s.state, s.sections["ket_qua"]) == (State.DRAFT, "Hoàn thành"), "nothing typed is lost"
+    assert "Khó khăn, vướng mắc" in page.content.decode()
+    page = client.post(url, {**FULL, "submit": "1"}, follow=True)
+    assert Submission.objects.get().state == State.DRAFT
+    assert "đánh dấu" in page.content.decode() or "xác nhận" in page.content.decode()
+    client.post(url, {**FULL, "submit": "1", "confirm": "1"})
+    assert Submission.objects.get().state == State.SUBMITTED
+    assert 'id="report-rules"' in client.get(url).content.decode()
+
+
+def test_a_report_can_be_withdrawn_until_the_due_date_and_then_counts_anew(client, world, oct20):
+    period, d0 = world["october"], reporter(world, "d0")
+    client.force_login(world["users"]["d0"])
+    url = _form_url(world, "d0")
+    client.post(url, {**FULL, "submit": "1", "confirm": "1"})
+    assert 'name="withdraw"' in client.get(url).content.decode()
+    client.post(url, {"withdraw": "1"})
+    s = Submission.objects.get()
+    assert s.state == State.DRAFT and s.last_submitted_at is None and services.is_on_time(s) is None
+    assert s.events.last().comment
+    assert AuditRecord.objects.filter(action="reporting.submission.withdraw").count() == 1
+    client.post(url, {**FULL, "submit": "1", "confirm": "1"})
+    oct20.shift(3600 * 24 * 6)  # 26/10: past the due date
+    assert 'name="withdraw"' not in client.get(url).content.decode()
+    with pytest.raises(TransitionRefused):
+        services.withdraw(user=world["users"]["d0"], period=period, reporter=d0)
+    client.post(url, {"withdraw": "1"})
+    assert Submission.objects.get().state == State.SUBMITTED
+
+
+def test_a_decided_report_cannot_be_withdrawn(world, oct20):
+    period, d0 = world["october"], reporter(world, "d0")
+    s = services.submit(user=world["users"]["d0"], period=period, reporter=d0, sections=FULL)
+    services.accept_submission(user=world["users"]["officer"], submission=s)
+    with pytest.raises(TransitionRefused):
+        services.withdraw(user=world["users"]["d0"], period=period, reporter=d0)
 
 
 def test_illegal_transitions_are_refused(world, oct20):
@@ -58,9 +112,9 @@ def test_illegal_transitions_are_refused(world, oct20):
         services.accept_submission(user=u["officer"], submission=draft)
     with pytest.raises(TransitionRefused):
         services.return_submission(user=u["officer"], submission=draft, comment="x")
-    submitted = services.submit(user=u["d0"], period=period, reporter=d0)
+    submitted = services.submit(user=u["d0"], period=period, reporter=d0, sections=FULL)
     with pytest.raises(TransitionRefused):
-        services.submit(user=u["d0"], period=period, reporter=d0)
+        services.submit(user=u["d0"], period=period, reporter=d0, sections=FULL)
     with pytest.raises(TransitionRefused):
         services.save_draft(user=u["d0"], period=period, reporter=d0, sections={"ket_qua": "sửa"})
     with pytest.raises(ValidationError):
@@ -69,7 +123,7 @@ def test_illegal_transitions_are_refused(world, oct20):
     for call in (
         lambda: services.accept_submission(user=u["officer"], submission=accepted),
         lambda: services.return_submission(user=u["officer"], submission=accepted, comment="x"),
-        lambda: services.submit(user=u["d0"], period=period, reporter=d0),
+        lambda: services.submit(user=u["d0"], period=period, reporter=d0, sections=FULL),
     ):
         with pytest.raises(TransitionRefused):
             call()
@@ -79,7 +133,7 @@ def test_illegal_transitions_are_refused(world, oct20):
 def test_a_locked_period_refuses_reporters(world):
     with time_machine.travel(local(2024, 11, 6, 8, 0), tick=False):
         with pytest.raises(TransitionRefused):
-            services.submit(user=world["users"]["d0"], period=world["october"], reporter=reporter(world, "d0"))
+            services.submit(user=world["users"]["d0"], period=world["october"], reporter=reporter(world, "d0"), sections=FULL)
     assert not Submission.objects.exists()
 
 
@@ -91,7 +145,7 @@ def test_the_server_sets_the_submission_time(client, world):
     client.force_login(world["users"]["d0"])
     with time_machine.travel(local(2024, 10, 27, 8, 15), tick=False):
         response = client.post(_form_url(world, "d0"), {
-            "ket_qua": "Hoàn thành", "submit": "1",
+            **FULL, "submit": "1", "confirm": "1",
             "submitted_at": "2024-10-01T08:00:00+07:00", "on_time": "1", "state": "accepted",
         })
     assert response.status_code == 302
@@ -99,7 +153,7 @@ def test_the_server_sets_the_submission_time(client, world):
     assert s.state == State.SUBMITTED
     assert s.submitted_at == local(2024, 10, 27, 8, 15)
     assert services.is_on_time(s) is False
-    assert s.sections == {"ket_qua": "Hoàn thành", "kho_khan": "", "de_xuat": ""}
+    assert s.sections == FULL
 
 
 def test_the_form_saves_a_draft(client, world, oct20):
@@ -134,7 +188,7 @@ def test_a_closed_district_cannot_report_for_a_period_after_it_closed(client, wo
 
 
 def test_province_officers_review_and_reporters_do_not(client, world, oct20):
-    s = services.submit(user=world["users"]["d0"], period=world["october"], reporter=reporter(world, "d0"))
+    s = services.submit(user=world["users"]["d0"], period=world["october"], reporter=reporter(world, "d0"), sections=FULL)
     client.force_login(world["users"]["d0"])
     assert client.post(f"/bao-cao/ho-so/{s.pk}/chap-nhan/").status_code == 403
     assert client.get(f"/bao-cao/ho-so/{s.pk}/").status_code == 200  # its own
@@ -156,3 +210,13 @@ def test_the_reporter_page_lists_due_reports(client, world, oct20):
     assert _form_url(world, "xa_a", "october_xa") in response.content.decode()
     response = client.get(_form_url(world, "xa_a", "october_xa"))
     assert f"/xa/{world['units']['xa_a'].ref}/nhap/" in response.content.decode()  # the data-entry page
+
+
+def test_a_report_row_link_says_open_not_not_done(client, world, oct20):
+    client.force_login(world["users"]["d0"])
+    page = client.get("/bao-cao/").content.decode()
+    assert ">Mở</a>" in page and "Chưa thực hiện" not in page
+    services.submit(user=world["users"]["d0"], period=world["october"], reporter=reporter(world, "d0"), sections=FULL)
+    s = Submission.objects.get()
+    client.force_login(world["users"]["officer"])
+    assert "Lý do trả lại:</label>" in client.get(f"/bao-cao/ho-so/{s.pk}/").content.decode()
