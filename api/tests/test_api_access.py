@@ -299,11 +299,14 @@ def test_a_commune_token_submits_its_own_report_once(call, world):
     url = f"/api/reporting-periods/{period.pk}/submissions/{key}"
     assert call("commune_b", "post", url, {"sections": {}}).status_code == 403
     assert not Submission.objects.exists()
-    first = call("commune_n", "post", url, {"sections": {}}, **{"Idempotency-Key": "r1"})
-    again = call("commune_n", "post", url, {"sections": {}}, **{"Idempotency-Key": "r1"})
+    # Every section of the schedule is required to submit (issue 10's rule).
+    sections = {code: "Nội dung" for code in schedule.sections}
+    assert call("commune_n", "post", url, {"sections": {}}).status_code == 422
+    first = call("commune_n", "post", url, {"sections": sections}, **{"Idempotency-Key": "r1"})
+    again = call("commune_n", "post", url, {"sections": sections}, **{"Idempotency-Key": "r1"})
     assert first.status_code == again.status_code == 200, first.content
     assert first.json() == again.json() and first.json()["state"] == "submitted"
     assert Submission.objects.count() == 1
-    assert call("commune_n", "post", url, {"sections": {}}).status_code == 422  # already submitted
+    assert call("commune_n", "post", url, {"sections": sections}).status_code == 422  # already submitted
     assert AuditRecord.objects.filter(action="reporting.submission.submit",
                                       reason__contains="“commune_n token”").count() == 1
