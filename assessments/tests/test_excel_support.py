@@ -70,7 +70,9 @@ def test_objects_are_frozen_once_for_nested_reads_and_given_back_after():
     with old_objects_frozen():
         frozen = gc.get_freeze_count()
         assert frozen > before
+        # Frozen objects may still be freed by reference counting, so the count can drop a
+        # little; unfreezing would bring it back to `before`.
         with old_objects_frozen():
-            assert gc.get_freeze_count() >= frozen
-        assert gc.get_freeze_count() >= frozen  # the inner exit does not unfreeze
+            assert gc.get_freeze_count() > before
+        assert gc.get_freeze_count() > before  # the inner exit does not unfreeze
     assert gc.get_freeze_count() == before
