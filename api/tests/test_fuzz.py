@@ -17,7 +17,17 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 @pytest.fixture
 def fuzz_tokens(tokens_by_role, settings):  # noqa: F811 - pytest fixture
     settings.NTM_API_RATE_LIMIT = 0
-    return tokens_by_role
+    # Called through the WSGI handler, each request would close the test's database connection
+    # at request_finished (PostgreSQL then fails the next request); Django's test client keeps it
+    # open the same way.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield tokens_by_role
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
