@@ -68,7 +68,8 @@ def propose(facts: Facts) -> Proposal:
     if facts.near_urban:
         group1.append("liền kề đô thị hiện hữu, có định hướng phát triển thành đô thị")
     if facts.agriculture_share < AGRICULTURE_LIMIT:
-        group1.append(f"nông nghiệp chiếm {facts.agriculture_share}% (< 10%) cơ cấu kinh tế")
+        share = format(Decimal(facts.agriculture_share).normalize(), "f").replace(".", ",")
+        group1.append(f"nông nghiệp chiếm {share}% (< 10%) cơ cấu kinh tế")
     if facts.new_urban:
         group1.append("định hướng phát triển đô thị mới")
     group3 = facts.ethnic_area in ("2", "3")
