@@ -30,6 +30,9 @@ class Command(BaseCommand):
             number = result.version.number
             if result.created:
                 self.stdout.write(self.style.SUCCESS(f"{code}: tạo phiên bản {number}"))
+                if result.previous_number is not None:
+                    self.stdout.write(f"  các kỳ đã đánh giá theo phiên bản {result.previous_number}: chạy "
+                                      f"`manage.py reevaluate --family {result.set.family}` để tính lại")
             elif result.restored:
                 self.stdout.write(
                     self.style.WARNING(

@@ -13,6 +13,7 @@ from accounts.demo import ensure_demo_users
 from assessments import demo, demo_2026
 from assessments.models import Period
 from assessments.queries import province_on
+from assessments.reevaluate import reevaluate_family
 from criteria.services import sync_sets
 from finance import demo as finance_demo
 from planning.demo import ensure_demo_plan, ensure_demo_plan_2026, ensure_demo_roadmaps
@@ -33,9 +34,16 @@ class Command(BaseCommand):
         for code in settings.NTM_LOAD_PROVINCES:
             report = load_province(code)
             self.stdout.write(report.summary_vi())
+        changed = set()
         for result in sync_sets(settings.NTM_CRITERIA_DIR):
             state = "mới" if result.created else "không đổi"
             self.stdout.write(f"Bộ tiêu chí {result.set.code} v{result.version.number} ({state})")
+            if result.previous_number is not None:
+                changed.add(result.set.family)
+        # A set that changed version: the periods evaluated with the old one are evaluated again.
+        for family in sorted(changed):
+            for period, units in reevaluate_family(family):
+                self.stdout.write(f"  tính lại {period.name}: {units} xã ({family})")
         schedules = ensure_default_schedules()
         self.stdout.write(f"Lịch báo cáo: {', '.join(s.code for s in schedules)}")
         if no_demo:
