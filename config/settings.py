@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "finance",
     "portal",
     "api",
+    "recognition",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ from finance.tests import audit_cases as finance_cases
 from planning import services as planning
 from planning.models import Phase, SupportTeamMember
 from portal.tests import audit_cases as portal_cases
+from recognition.tests import audit_cases as recognition_cases
 from units import loaders
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +115,7 @@ def _cases(world, tmp_path):
         **_reporting_cases(w, user, agency),
         **finance_cases.cases(w, user),
         **portal_cases.cases(w, user),
+        **recognition_cases.cases(w, user),
     }
 
 
@@ -270,6 +272,7 @@ CASE_NAMES = {
     "assessments.periods.ensure_half_year", "planning.transfer.transfer_open_work",
 } | finance_cases.NAMES
 CASE_NAMES |= portal_cases.NAMES
+CASE_NAMES |= recognition_cases.NAMES
 
 
 @pytest.mark.parametrize("name", sorted(CASE_NAMES))

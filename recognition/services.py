@@ -1,0 +1,236 @@
+"""Every change of a recognition dossier: one function per transition, one transaction, one audit
+record (the decision also leaves the recognition's own record). A transition whose conditions
+are not met raises DossierRefused with the reason, and nothing is written."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Period
+from assessments.recognitions import record_recognition
+from assessments.services import _recorder
+from audit import services as audit
+from planning.evidence import content_matches, extension
+from planning.models import MAX_EVIDENCE_BYTES
+from recognition import checks
+from recognition.models import STAGE_ORDER, Dossier, DossierEvent, Stage, Survey
+from units.models import Unit
+
+
+class DossierRefused(Exception):
+    def __init__(self, message: str):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _not_future(day: datetime.date | None, label: str) -> None:
+    if day is None:
+        raise DossierRefused(_("%(what)s is required.") % {"what": label})
+    if day > _today():
+        raise DossierRefused(_("%(what)s cannot be in the future.") % {"what": label})
+
+
+def _text(value: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DossierRefused(_("%(what)s is required.") % {"what": label})
+    return value
+
+
+def _locked(dossier: Dossier, expected: str) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.stage != expected:
+        raise DossierRefused(
+            _("The dossier is at the stage \"%(stage)s\"; this step follows \"%(expected)s\".")
+            % {"stage": locked.get_stage_display(), "expected": Stage(expected).label})
+    return locked
+
+
+def _advance(dossier: Dossier, to: str, *, note: str, user, ip_address, after: dict, action: str) -> Dossier:
+    before = dossier.stage
+    dossier.stage = to
+    dossier.save()
+    DossierEvent.objects.create(dossier=dossier, at=timezone.now(), user=_recorder(user), action="advance",
+                                stage_from=before, stage_to=to, note=note)
+    audit.record(action=f"dossier.{action}", object_type="dossier", object_id=dossier.pk, user=user,
+                 unit=dossier.unit, before={"stage": before}, after={"stage": to, **after}, ip_address=ip_address)
+    return dossier
+
+
+@transaction.atomic
+def register_dossier(unit: Unit, period: Period, level_code: str, *, registered_on: datetime.date,
+                     user=None, ip_address: str | None = None) -> Dossier:
+    _not_future(registered_on, _("The registration date"))
+    if checks.level_info(period, level_code) is None:
+        raise DossierRefused(_("The level %(level)s has no criteria set in the period %(period)s.")
+                             % {"level": level_code, "period": period.name})
+    if Dossier.objects.filter(unit=unit, level_code=level_code).exclude(stage=Stage.DECISION).exists():
+        raise DossierRefused(_("The commune already has an open dossier for this level."))
+    dossier = Dossier.objects.create(unit=unit, period=period, level_code=level_code, stage=Stage.REGISTRATION,
+                                     registered_on=registered_on, created_at=timezone.now(),
+                                     created_by=_recorder(user))
+    DossierEvent.objects.create(dossier=dossier, at=dossier.created_at, user=_recorder(user), action="advance",
+                                stage_from="", stage_to=Stage.REGISTRATION, note=registered_on.isoformat())
+    audit.record(action="dossier.register", object_type="dossier", object_id=dossier.pk, user=user, unit=unit,
+                 after={"level": level_code, "period": period.code, "registered_on": registered_on.isoformat()},
+                 ip_address=ip_address)
+    return dossier
+
+
+@transaction.atomic
+def freeze_self_assessment(dossier: Dossier, *, user=None, ip_address: str | None = None) -> Dossier:
+    """Freeze the commune's evaluation for the level as of today; later corrections of values do
+    not change it (the page shows where today's data differs)."""
+    dossier = _locked(dossier, Stage.REGISTRATION)
+    today = _today()
+    snapshot = checks.build_snapshot(dossier.unit, dossier.period, dossier.level_code, today)
+    if snapshot is None:
+        raise DossierRefused(_("The commune has no evaluation of this level's criteria set in the period %(period)s.")
+                             % {"period": dossier.period.name})
+    dossier.snapshot, dossier.snapshot_on = snapshot, today
+    result = checks.target_result(snapshot)
+    return _advance(dossier, Stage.SELF_ASSESSMENT, note=f"{result['criteria_met']}/{result['criteria_total']}",
+                    user=user, ip_address=ip_address, action="self_assessment",
+                    after={"snapshot_on": today.isoformat(), "criteria_met": result["criteria_met"],
+                           "criteria_total": result["criteria_total"]})
+
+
+def _require_criteria(dossier: Dossier) -> None:
+    problem = checks.criteria_problem(dossier.snapshot)
+    if problem:
+        raise DossierRefused(problem)
+
+
+@transaction.atomic
+def record_opinions(dossier: Dossier, *, opinions: str, user=None, ip_address: str | None = None) -> Dossier:
+    dossier = _locked(dossier, Stage.SELF_ASSESSMENT)
+    _require_criteria(dossier)
+    dossier.opinions = _text(opinions, _("The opinions"))
+    return _advance(dossier, Stage.OPINIONS, note=dossier.opinions[:200], user=user, ip_address=ip_address,
+                    action="opinions", after={"opinions": dossier.opinions})
+
+
+@transaction.atomic
+def record_posting(dossier: Dossier, *, posted_where: str, start: datetime.date, end: datetime.date,
+                   broadcasts: int, comments: str = "", user=None, ip_address: str | None = None) -> Dossier:
+    dossier = _locked(dossier, Stage.OPINIONS)
+    where = _text(posted_where, _("Where the report was posted"))
+    problem = checks.posting_problem(start, end, broadcasts, _today())
+    if problem:
+        raise DossierRefused(problem)
+    dossier.posted_where, dossier.posting_start, dossier.posting_end = where, start, end
+    dossier.broadcasts, dossier.comments = broadcasts, (comments or "").strip()
+    return _advance(dossier, Stage.POSTING, note=f"{start.isoformat()} – {end.isoformat()}, {broadcasts}",
+                    user=user, ip_address=ip_address, action="posting",
+                    after={"where": where, "start": start.isoformat(), "end": end.isoformat(),
+                           "broadcasts": broadcasts})
+
+
+@transaction.atomic
+def record_survey(dossier: Dossier, *, conducted_by: str, conducted_on: datetime.date, households_surveyed: int,
+                  satisfied: int, households_total: int | None = None, source: str = "", user=None,
+                  ip_address: str | None = None) -> Survey:
+    dossier = _locked(dossier, Stage.POSTING)
+    by = _text(conducted_by, _("Who conducted the survey"))
+    _not_future(conducted_on, _("The survey date"))
+    if not households_surveyed or households_surveyed < 1:
+        raise DossierRefused(_("At least one household must have been surveyed."))
+    if satisfied < 0 or satisfied > households_surveyed:
+        raise DossierRefused(_("Satisfied households must be between 0 and the households surveyed."))
+    if households_total is not None and households_total < households_surveyed:
+        raise DossierRefused(_("The commune cannot have fewer households than were surveyed."))
+    survey = Survey(dossier=dossier, conducted_by=by, conducted_on=conducted_on, households_total=households_total,
+                    households_surveyed=households_surveyed, satisfied=satisfied, source=(source or "").strip(),
+                    recorded_at=timezone.now())
+    problem = checks.satisfaction_problem(survey.share)
+    if problem:
+        raise DossierRefused(problem)
+    survey.save()
+    _advance(dossier, Stage.SURVEY, note=f"{satisfied}/{households_surveyed}", user=user, ip_address=ip_address,
+             action="survey", after={"surveyed": households_surveyed, "satisfied": satisfied,
+                                     "total": households_total, "share": survey.share})
+    return survey
+
+
+@transaction.atomic
+def record_appraisal(dossier: Dossier, *, appraised_by: str, appraised_on: datetime.date, findings: str,
+                     user=None, ip_address: str | None = None) -> Dossier:
+    dossier = _locked(dossier, Stage.SURVEY)
+    _require_criteria(dossier)
+    dossier.appraised_by = _text(appraised_by, _("The appraising body"))
+    _not_future(appraised_on, _("The appraisal date"))
+    dossier.appraised_on = appraised_on
+    dossier.appraisal_findings = _text(findings, _("The appraisal findings"))
+    return _advance(dossier, Stage.APPRAISAL, note=dossier.appraised_by, user=user, ip_address=ip_address,
+                    action="appraisal", after={"by": dossier.appraised_by, "on": appraised_on.isoformat()})
+
+
+def _check_pdf(signed_pdf) -> None:
+    if not signed_pdf:
+        raise DossierRefused(_("The signed decision (PDF) is required."))
+    if extension(getattr(signed_pdf, "name", "")) != "pdf" or not content_matches(signed_pdf, "pdf"):
+        raise DossierRefused(_("The signed decision must be a PDF file."))
+    if signed_pdf.size > MAX_EVIDENCE_BYTES:
+        raise DossierRefused(_("The file is larger than 10 MB."))
+
+
+@transaction.atomic
+def decide(dossier: Dossier, *, decision_number: str, decision_date: datetime.date, signer: str, signed_pdf,
+           user=None, ip_address: str | None = None) -> Dossier:
+    """The recognition decision: creates the Recognition (assessments.recognitions)."""
+    dossier = _locked(dossier, Stage.APPRAISAL)
+    _require_criteria(dossier)
+    number = _text(decision_number, _("The decision number"))
+    signer = _text(signer, _("The signer"))
+    _not_future(decision_date, _("The decision date"))
+    if decision_date < dossier.registered_on:
+        raise DossierRefused(_("The decision cannot be dated before the dossier was registered."))
+    _check_pdf(signed_pdf)
+    snapshot = dossier.snapshot
+    recognition = record_recognition(
+        dossier.unit, level_code=dossier.level_code, level_rank=snapshot["level_rank"], family=snapshot["family"],
+        decision_number=number, decision_date=decision_date, issuer=signer,
+        note=_("Dossier no. %(id)s") % {"id": dossier.pk}, user=user, ip_address=ip_address)
+    dossier.recognition, dossier.decision_signer = recognition, signer
+    dossier.decision_pdf.save(f"qd-{dossier.pk}.pdf", signed_pdf, save=False)
+    return _advance(dossier, Stage.DECISION, note=number, user=user, ip_address=ip_address, action="decide",
+                    after={"decision_number": number, "decision_date": decision_date.isoformat(),
+                           "signer": signer, "recognition": recognition.pk})
+
+
+@transaction.atomic
+def return_dossier(dossier: Dossier, *, reason: str, user=None, ip_address: str | None = None) -> Dossier:
+    """Send the dossier back one stage, with the reason; the step then has to be done again."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    reason = _text(reason, _("The reason for returning the dossier"))
+    if dossier.stage in (Stage.REGISTRATION, Stage.DECISION):
+        raise DossierRefused(_("A dossier at the stage \"%(stage)s\" cannot be returned.")
+                             % {"stage": dossier.get_stage_display()})
+    before = dossier.stage
+    to = STAGE_ORDER[STAGE_ORDER.index(before) - 1]
+    discarded = None
+    if before == Stage.SELF_ASSESSMENT:
+        discarded = {"snapshot": dossier.snapshot, "snapshot_on": dossier.snapshot_on.isoformat()}
+        dossier.snapshot, dossier.snapshot_on = None, None
+    elif before == Stage.SURVEY and hasattr(dossier, "survey"):
+        survey = dossier.survey
+        discarded = {"survey": {"surveyed": survey.households_surveyed, "satisfied": survey.satisfied,
+                                "total": survey.households_total, "by": survey.conducted_by,
+                                "on": survey.conducted_on.isoformat()}}
+        survey.delete()
+    dossier.stage = to
+    dossier.save()
+    DossierEvent.objects.create(dossier=dossier, at=timezone.now(), user=_recorder(user), action="return",
+                                stage_from=before, stage_to=to, note=reason, data=discarded)
+    audit.record(action="dossier.return", object_type="dossier", object_id=dossier.pk, user=user,
+                 unit=dossier.unit, before={"stage": before}, after={"stage": to}, reason=reason,
+                 ip_address=ip_address)
+    return dossier
