@@ -11,6 +11,7 @@ urlpatterns = [
     path("bao-cao/", include("reporting.urls")),
     path("tai-chinh/", include("finance.urls")),
     path("cong-khai/", include("portal.urls")),
+    path("cong-nhan/", include("recognition.urls")),
     path("api/", include("api.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config.text import TextFieldsMixin
+from config.widgets import DateInput
+from planning.evidence import validate_evidence_content
+from recognition.models import Stage
+
+
+def _area(label, required=True):
+    return forms.CharField(label=label, required=required, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RegisterForm(TextFieldsMixin, forms.Form):
+    period = forms.ChoiceField(label=_("Period evaluated"))
+    level_code = forms.ChoiceField(label=_("Level"))
+    registered_on = forms.DateField(label=_("Registration date"), widget=DateInput())
+
+    def __init__(self, *args, periods, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = periods
+        self.fields["level_code"].choices = levels
+
+
+class SelfAssessmentForm(TextFieldsMixin, forms.Form):
+    pass
+
+
+class OpinionsForm(TextFieldsMixin, forms.Form):
+    opinions = _area(_("Opinions of the Fatherland Front and organisations"))
+
+
+class PostingForm(TextFieldsMixin, forms.Form):
+    posted_where = forms.CharField(label=_("Where the report was posted"), max_length=1000)
+    start = forms.DateField(label=_("Posted from"), widget=DateInput())
+    end = forms.DateField(label=_("Posted until"), widget=DateInput())
+    broadcasts = forms.IntegerField(label=_("Broadcasts on the commune loudspeaker"), min_value=0)
+    comments = _area(_("Comments received and answers"), required=False)
+
+
+class SurveyForm(TextFieldsMixin, forms.Form):
+    conducted_by = forms.CharField(label=_("Who conducted the survey"), max_length=200)
+    conducted_on = forms.DateField(label=_("Survey date"), widget=DateInput())
+    households_total = forms.IntegerField(label=_("Households in the commune"), min_value=1, required=False)
+    households_surveyed = forms.IntegerField(label=_("Households surveyed"), min_value=1)
+    satisfied = forms.IntegerField(label=_("Households satisfied"), min_value=0)
+    source = forms.CharField(label=_("Source document"), max_length=300, required=False)
+
+
+class AppraisalForm(TextFieldsMixin, forms.Form):
+    appraised_by = forms.CharField(label=_("Appraising body"), max_length=200)
+    appraised_on = forms.DateField(label=_("Appraisal date"), widget=DateInput())
+    findings = _area(_("Appraisal findings"))
+
+
+class DecisionForm(TextFieldsMixin, forms.Form):
+    decision_number = forms.CharField(label=_("Decision number"), max_length=100)
+    decision_date = forms.DateField(label=_("Decision date"), widget=DateInput())
+    signer = forms.CharField(label=_("Signed by"), max_length=200)
+    signed_pdf = forms.FileField(label=_("Signed decision (PDF)"), validators=[validate_evidence_content])
+
+
+class ReturnForm(TextFieldsMixin, forms.Form):
+    reason = _area(_("Reason for returning the dossier"))
+
+
+STEP_FORMS = {
+    Stage.SELF_ASSESSMENT: SelfAssessmentForm,
+    Stage.OPINIONS: OpinionsForm,
+    Stage.POSTING: PostingForm,
+    Stage.SURVEY: SurveyForm,
+    Stage.APPRAISAL: AppraisalForm,
+    Stage.DECISION: DecisionForm,
+}
