@@ -206,6 +206,15 @@ def decide(dossier: Dossier, *, decision_number: str, decision_date: datetime.da
                            "signer": signer, "recognition": recognition.pk})
 
 
+# The fields each step fills in, cleared when the dossier is returned from that step.
+STAGE_FIELDS = {
+    Stage.SELF_ASSESSMENT: ("snapshot", "snapshot_on"),
+    Stage.OPINIONS: ("opinions",),
+    Stage.POSTING: ("posted_where", "posting_start", "posting_end", "broadcasts", "comments"),
+    Stage.APPRAISAL: ("appraised_by", "appraised_on", "appraisal_findings"),
+}
+
+
 @transaction.atomic
 def return_dossier(dossier: Dossier, *, reason: str, user=None, ip_address: str | None = None) -> Dossier:
     """Send the dossier back one stage, with the reason; the step then has to be done again."""
@@ -216,20 +225,23 @@ def return_dossier(dossier: Dossier, *, reason: str, user=None, ip_address: str 
                              % {"stage": dossier.get_stage_display()})
     before = dossier.stage
     to = STAGE_ORDER[STAGE_ORDER.index(before) - 1]
-    discarded = None
-    if before == Stage.SELF_ASSESSMENT:
-        discarded = {"snapshot": dossier.snapshot, "snapshot_on": dossier.snapshot_on.isoformat()}
-        dossier.snapshot, dossier.snapshot_on = None, None
-    elif before == Stage.SURVEY and hasattr(dossier, "survey"):
+    # The undone step's data is cleared (the step has to be done again) and kept in the event.
+    discarded = {}
+    for name in STAGE_FIELDS.get(before, ()):
+        field = Dossier._meta.get_field(name)
+        value = getattr(dossier, name)
+        discarded[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        setattr(dossier, name, None if field.null else "")
+    if before == Stage.SURVEY and hasattr(dossier, "survey"):
         survey = dossier.survey
-        discarded = {"survey": {"surveyed": survey.households_surveyed, "satisfied": survey.satisfied,
+        discarded["survey"] = {"surveyed": survey.households_surveyed, "satisfied": survey.satisfied,
                                 "total": survey.households_total, "by": survey.conducted_by,
-                                "on": survey.conducted_on.isoformat()}}
+                                "on": survey.conducted_on.isoformat()}
         survey.delete()
     dossier.stage = to
     dossier.save()
     DossierEvent.objects.create(dossier=dossier, at=timezone.now(), user=_recorder(user), action="return",
-                                stage_from=before, stage_to=to, note=reason, data=discarded)
+                                stage_from=before, stage_to=to, note=reason, data=discarded or None)
     audit.record(action="dossier.return", object_type="dossier", object_id=dossier.pk, user=user,
                  unit=dossier.unit, before={"stage": before}, after={"stage": to}, reason=reason,
                  ip_address=ip_address)

@@ -164,3 +164,35 @@ def test_conditions_show_met_unmet_and_unknown(setup):
     assert states == ["met", "unknown", "unknown", "unknown", "unknown"]
     dossier = walk(register(communes[1], period), to="self_assessment")
     assert checks.conditions(dossier)[0].state == "unmet"
+
+
+def test_a_return_clears_the_undone_step_and_keeps_it_in_the_history(setup):
+    _province, communes, period = setup
+    dossier = walk(register(communes[0], period), to="posting")
+    dossier = services.return_dossier(dossier, reason="Niêm yết sai địa điểm")
+    assert dossier.stage == Stage.OPINIONS and dossier.posting_start is None and dossier.posted_where == ""
+    assert dossier.events.last().data["broadcasts"] == 5
+    assert [c.state for c in checks.conditions(dossier)][1] == "unknown"
+
+
+def test_the_satisfaction_threshold_is_a_setting(setup, settings):
+    settings.NTM_SATISFACTION_MIN_PERCENT = 80
+    _province, communes, period = setup
+    dossier = walk(register(communes[0], period), to="posting")
+    survey = services.record_survey(dossier, conducted_by="MTTQ", conducted_on=TODAY, households_surveyed=100,
+                                    satisfied=85)
+    assert survey.share == 85.0
+
+
+def test_a_2026_dossier_says_the_procedure_replacing_18_2022_was_not_found(client, officer, criteria_sets):
+    from assessments.tests.helpers import make_period_2026, values_2026
+    from conftest import make_new_province
+
+    _province, communes = make_new_province(1)
+    period = make_period_2026()
+    values.record_values(communes[0], period, values_2026(period, group="nhom-1"), source="x")
+    dossier = walk(services.register_dossier(communes[0], period, "ntm", registered_on=TODAY),
+                   to="self_assessment")
+    client.force_login(officer)
+    html = client.get(f"/cong-nhan/{dossier.pk}/").content.decode()
+    assert 'id="procedure-2026"' in html and "Chưa tìm thấy quy định" in html
