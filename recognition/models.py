@@ -3,6 +3,8 @@ outcome is an `assessments.models.Recognition`. Every change goes through recogn
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -116,6 +118,19 @@ class Survey(models.Model):
     def share(self) -> float:
         """Satisfied households in percent of those surveyed, one decimal."""
         return round(100 * self.satisfied / self.households_surveyed, 1) if self.households_surveyed else 0.0
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The 95% Wilson score interval of the satisfied share, in percent (one decimal); it
+        treats the surveyed households as a simple random sample, which a census-like survey is
+        not, so it is shown as an indication."""
+        n = self.households_surveyed
+        if not n:
+            return None
+        z, p = 1.959964, self.satisfied / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        return round(100 * (centre - half), 1), round(100 * (centre + half), 1)
 
     @property
     def coverage(self) -> float | None:

@@ -69,7 +69,7 @@ def test_an_admin_walks_the_dossier_through_the_pages(client, w):
     client.post(step, {"conducted_by": "UBMTTQ xã", "conducted_on": TODAY.isoformat(), "households_total": "1000",
                        "households_surveyed": "800", "satisfied": "760"})
     page = text(client.get(f"/cong-nhan/{dossier.pk}/"))
-    assert "760 trên 800 hộ được khảo sát hài lòng" in page and "95,0%" in page and "80,0%" in page
+    assert "760 trên 800 hộ được khảo sát hài lòng" in page and "95,0%" in page and "80,0%" in page and "khoảng tin cậy 95%: 93,3–96,3%" in page
     client.post(step, {"appraised_by": "Sở NN&MT", "appraised_on": TODAY.isoformat(), "findings": "Đạt"})
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -107,6 +107,8 @@ def test_satisfaction_under_the_setting_is_refused(setup):
     survey = services.record_survey(dossier, conducted_by="MTTQ", conducted_on=TODAY, households_total=200,
                                     households_surveyed=150, satisfied=141)
     assert survey.share == 94.0 and survey.coverage == 75.0
+    # Wilson score interval of 141/150 at 95%: 89.0% to 96.8% (Wilson formula, z = 1.96).
+    assert survey.interval == (89.0, 96.8)
 
 
 def test_the_decision_refuses_a_future_date_and_needs_number_signer_and_pdf(setup):
