@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.dossier_detail, name="detail"),
     path("<int:pk>/buoc-tiep/", views.dossier_step, name="step"),
     path("<int:pk>/tra-lai/", views.dossier_return, name="return"),
+    path("<int:pk>/quyet-dinh.pdf", views.decision_pdf, name="decision_pdf"),
 ]

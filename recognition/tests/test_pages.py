@@ -85,6 +85,11 @@ def test_an_admin_walks_the_dossier_through_the_pages(client, w):
     assert Recognition.objects.get(unit=commune).decision_number == "7/QĐ-UBND"
     page = text(client.get(f"/cong-nhan/{dossier.pk}/"))
     assert "7/QĐ-UBND" in page and "Chủ tịch UBND tỉnh" in page
+    download = client.get(f"/cong-nhan/{dossier.pk}/quyet-dinh.pdf")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["Content-Type"] == "application/pdf"
+    client.force_login(w["commune1"])
+    assert client.get(f"/cong-nhan/{dossier.pk}/quyet-dinh.pdf").status_code == 403
 
 
 def test_the_page_shows_where_today_differs_from_the_snapshot(client, w):
