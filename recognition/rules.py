@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 POSTING_SOURCE = (
     "QĐ 18/2022/QĐ-TTg Điều 5 (theo bản tóm tắt trên thuvienphapluat.vn, "
@@ -14,17 +16,18 @@ POSTING_SOURCE = (
     "truoc-thoi-diem-danh-gia-dat-chuan-320579-45315.html)"
 )
 # V2 in the sources: read in a secondary summary, not in the decision's own text.
-POSTING_STATUS = "chưa xác minh với văn bản gốc"
+POSTING_STATUS = gettext_lazy("not verified against the original text")
 
-SATISFACTION_SOURCE = (
-    "QĐ 18/2022/QĐ-TTg Điều 4.1(b) chỉ ghi \"đáp ứng yêu cầu theo quy định\"; 90% là mức tham khảo "
-    "(QĐ 320 cho huyện; báo cáo khảo sát Tiền Giang 2024)"
+SATISFACTION_SOURCE = gettext_lazy(
+    "QĐ 18/2022/QĐ-TTg Article 4.1(b) only says \"đáp ứng yêu cầu theo quy định\"; 90% is a reference "
+    "(QĐ 320 for districts; Tiền Giang survey report 2024)"
 )
-SATISFACTION_STATUS = "chưa xác nhận mức cho xã"
+SATISFACTION_STATUS = gettext_lazy("the commune figure is not confirmed")
 
-PROCEDURE_2026 = (
-    "Chưa tìm thấy quy định về trình tự, thủ tục công nhận thay thế QĐ 18/2022/QĐ-TTg cho giai đoạn "
-    "2026-2030; hồ sơ được theo dõi theo các bước của QĐ 18/2022."
+# criteria-sources.md §5: "Recognition procedure replacing 18/2022 for 2026-30: not found".
+PROCEDURE_2026 = gettext_lazy(
+    "No rule replacing the procedure of QĐ 18/2022/QĐ-TTg for 2026-2030 has been found; this dossier "
+    "follows the steps of QĐ 18/2022."
 )
 
 
@@ -33,18 +36,20 @@ class PostingRule:
     min_broadcasts: int
     min_days: int
     source: str = POSTING_SOURCE
-    status: str = POSTING_STATUS
+    status: str = ""
 
     @property
     def text(self) -> str:
-        return (f"Niêm yết tại trụ sở UBND xã, nhà văn hóa thôn và thông báo trên hệ thống truyền thanh của xã "
-                f"ít nhất {self.min_broadcasts} lần trong thời gian {self.min_days} ngày")
+        return _("Posted at the commune People's Committee and the village halls, and broadcast on the commune "
+                 "loudspeaker at least %(times)s times within %(days)s days") % {
+                     "times": self.min_broadcasts, "days": self.min_days}
 
 
 def posting_rule() -> PostingRule:
     return PostingRule(
         min_broadcasts=getattr(settings, "NTM_POSTING_MIN_BROADCASTS", 5),
         min_days=getattr(settings, "NTM_POSTING_DAYS", 15),
+        status=str(POSTING_STATUS),
     )
 
 

@@ -58,6 +58,7 @@ def test_an_admin_walks_the_dossier_through_the_pages(client, w):
     page = text(client.get(f"/cong-nhan/{dossier.pk}/"))
     assert "19/19 tiêu chí đạt" in page or "19/19" in page
     assert "Tự đánh giá (chốt dữ liệu)" in page
+    assert "ít nhất 5 lần trong thời gian 15 ngày" in page and "chưa xác minh với văn bản gốc" in page
     # Posting too short: refused with the reason, nothing recorded.
     client.post(step, {"opinions": "MTTQ đồng ý"})
     response = client.post(step, {"posted_where": "UBND xã", "start": (TODAY - datetime.timedelta(days=9)).isoformat(),
