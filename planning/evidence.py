@@ -110,3 +110,23 @@ def download_name(name: str, fallback: str = "bang-chung") -> str:
     ascii_stem = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_stem).strip("-.")[:100] or fallback
     ext = re.sub(r"[^a-z0-9]", "", ext)[:10]
     return f"{ascii_stem}.{ext}" if ext else ascii_stem
+
+
+def stored_file_response(field_file, *, content_type_: str | None = None):
+    """A stored upload as a download that cannot run as a page of the site: an attachment with
+    an ASCII name, a Content-Type fixed by the extension (never taken from the upload),
+    `nosniff`, a sandboxing CSP and no caching. 404 when there is no file or it is gone."""
+    from django.http import FileResponse, Http404
+
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=download_name(field_file.name),
+                            content_type=content_type_ or content_type(field_file.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,12 +1,11 @@
 """Serving the evidence files of roadmap progress notes to those who may see the item."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import commune_for_user
-from planning.evidence import content_type, download_name
+from planning.evidence import stored_file_response
 from planning.models import ProgressNote
 
 
@@ -26,15 +25,4 @@ def evidence(request, pk: int):
     """
     note = get_object_or_404(ProgressNote.objects.select_related("item__unit"), pk=pk)
     commune_for_user(request.user, note.item.unit.ref)
-    if not note.evidence:
-        raise Http404
-    try:
-        handle = note.evidence.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=download_name(note.evidence.name),
-                            content_type=content_type(note.evidence.name))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(note.evidence)

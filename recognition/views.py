@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,7 +9,7 @@ from accounts.access import can_manage_reference, commune_for_user, filter_by_un
 from assessments.models import Period
 from assessments.queries import period_context
 from config.text import request_ip
-from planning.evidence import download_name
+from planning.evidence import stored_file_response
 from recognition import checks, rules, services
 from recognition.forms import STEP_FORMS, RegisterForm, ReturnForm
 from recognition.models import STAGE_ORDER, Dossier, Stage
@@ -147,16 +146,4 @@ def dossier_return(request, pk):
 @require_http_methods(["GET", "HEAD"])
 def decision_pdf(request, pk):
     """The signed decision of a dossier, served like planning:evidence (attachment, fixed type)."""
-    dossier = _dossier(request, pk)
-    if not dossier.decision_pdf:
-        raise Http404
-    try:
-        handle = dossier.decision_pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=download_name(dossier.decision_pdf.name),
-                            content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(_dossier(request, pk).decision_pdf, content_type_="application/pdf")
