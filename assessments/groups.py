@@ -79,6 +79,8 @@ def confirm_group(unit: Unit, *, valid_from: datetime.date, group: str, decision
     decision_number = (decision_number or "").strip()
     if not decision_number:
         raise GroupRejected(_("Enter the number of the decision that sets the group."))
+    if len(decision_number) > 100 or len(note) > 1000:
+        raise GroupRejected(_("The decision number is limited to 100 characters and the note to 1,000."))
     if decision_date > today:
         raise GroupRejected(_("The decision date cannot be in the future."))
     Unit.objects.select_for_update().filter(pk=unit.pk).first()

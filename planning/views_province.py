@@ -216,8 +216,12 @@ def transfers(request):
 
     require(can_manage_reference(request.user))
     if request.method == "POST":
-        old = get_object_or_404(Unit, pk=request.POST.get("unit"))
-        new = get_object_or_404(Unit, pk=request.POST.get("successor") or 0)
+        ids = [request.POST.get(name, "") for name in ("unit", "successor")]
+        if not all(i.isdigit() and len(i) < 10 for i in ids):
+            messages.error(request, _("Choose the former commune and the commune to move its work to."))
+            return redirect("planning:transfers")
+        old = get_object_or_404(Unit, pk=int(ids[0]))
+        new = get_object_or_404(Unit, pk=int(ids[1]))
         try:
             reason = request.POST.get("reason", "")
             if len(reason) > 1000:

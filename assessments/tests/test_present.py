@@ -343,3 +343,27 @@ def test_the_group_workbook_round_trips_and_one_bad_cell_imports_nothing(admin_c
     groups = dict(UnitAttribute.objects.filter(name=AttributeName.GROUP).values_list("unit_id", "value"))
     assert [groups[u.pk] for u in communes] == ["nhom-3", "nhom-2", "nhom-3"]
     assert AuditRecord.objects.filter(action="unit.group.confirm").count() == 3
+
+
+def test_a_group_workbook_with_hostile_cells_imports_nothing(admin_client, criteria_sets, settings):
+    import io
+
+    from openpyxl import load_workbook
+
+    settings.NTM_PROVINCE_REFS = "77-20250701"
+    _province, communes = make_new_province(2, groups=("", ""))
+    workbook = load_workbook(io.BytesIO(admin_client.get("/xa/nhom-xa/excel/").content))
+    ws = workbook.active
+    rows = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
+    for unit, share, number in ((communes[0], "1e400", "1/QĐ"), (communes[1], 40, "=" + "9" * 120)):
+        r = rows[unit.ref]
+        for col, value in ((3, "Xã nhóm 3"), (4, "15/02/2026"), (5, number), (6, "10/03/2026"), (8, share),
+                           (9, "không"), (10, "không"), (11, "3")):
+            ws.cell(row=r, column=col, value=value)
+        ws.cell(row=r, column=5).data_type = "s"  # text beginning with "=", not a formula
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    html = admin_client.post("/xa/nhom-xa/excel/nhap/", {"tep": buffer}, follow=True).content.decode()
+    assert "Không nhập gì" in html
+    assert not UnitAttribute.objects.filter(name=AttributeName.GROUP).exists()

@@ -70,3 +70,12 @@ def test_a_reason_with_control_characters_moves_nothing(client, officer):
     client.post("/ke-hoach/chuyen-giao/", {"unit": old[0].pk, "successor": new[0].pk, "reason": "rà\x0bsoát"})
     assert RoadmapItem.objects.filter(unit=old[0]).count() == 2
     assert not AuditRecord.objects.filter(action="plan.items.transfer").exists()
+
+
+def test_a_malformed_or_huge_id_is_refused_with_a_message_not_an_error(client, officer):
+    client.force_login(officer)
+    for unit, successor in (("abc", "1"), ("1", "99999999999999999999"), ("", "")):
+        response = client.post("/ke-hoach/chuyen-giao/", {"unit": unit, "successor": successor, "reason": "x"},
+                               follow=True)
+        assert response.status_code == 200
+        assert "Hãy chọn xã cũ và xã nhận chuyển việc" in response.content.decode()
