@@ -6,22 +6,17 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
+
+from bench import start_django
 
 
 def main() -> int:
-    tmp = tempfile.mkdtemp(prefix="ntm-bench-api-")
-    os.environ.setdefault("NTM_DATA_DIR", tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    start_django("ntm-bench-api-")
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
 
-    call_command("migrate", verbosity=0)
     call_command("setup_demo", stdout=open(os.devnull, "w"))
     settings.NTM_API_RATE_LIMIT = 0
 

@@ -13,11 +13,9 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import ROOT, start_django
 
 
 def _median(fn, runs=5, before=None):
@@ -32,17 +30,10 @@ def _median(fn, runs=5, before=None):
 
 
 def main() -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="ntm-bench-excel-"))
-    os.environ["NTM_DATA_DIR"] = str(tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    tmp = start_django("ntm-bench-excel-")
     from django.core.management import call_command
     from django.db import connections
 
-    call_command("migrate", verbosity=0)
     call_command("setup_demo", stdout=open(os.devnull, "w"))
 
     from openpyxl import load_workbook

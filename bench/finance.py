@@ -10,16 +10,14 @@ Target: (b) within 2x (c). (d) prints the floor of the writes (b) must make, wit
 """
 
 import datetime
-import os
 import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import start_django
+
 PROJECTS, COMMUNES, SOURCES = 2000, 100, ("nstw-dtpt", "nsdp-xa", "dan-gop")
 YEAR = 2026
 MILLION = 1_000_000
@@ -105,23 +103,15 @@ def floor_writes(db_path: str, content: bytes) -> int:
 
 
 def main() -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="ntm-bench-finance-"))
-    os.environ["NTM_DATA_DIR"] = str(tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    tmp = start_django("ntm-bench-finance-")
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection, connections, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from finance import treasury
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     _province, rows = build()
     build_s = time.perf_counter() - started
