@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,13 +39,14 @@ def _require_admin(request):
 def dossier_register(request, ref):
     unit = commune_for_user(request.user, ref)
     _require_admin(request)
-    periods = list(Period.objects.filter(evaluations__unit=unit).distinct().order_by("-start"))
+    # The latest evaluated period first (a year before its own half-year).
+    periods = list(Period.objects.filter(evaluations__unit=unit).distinct().order_by("-as_of", "-start"))
     levels = {}
     for period in periods:
         for code, name in period_context(period).level_names.items():
             levels.setdefault(code, name)
     form = RegisterForm(request.POST or None, periods=[(p.code, p.name) for p in periods],
-                        levels=list(levels.items()))
+                        levels=list(levels.items()), initial={"registered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         period = next(p for p in periods if p.code == data["period"])

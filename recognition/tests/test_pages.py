@@ -141,3 +141,16 @@ def test_a_return_is_shown_in_the_history(client, w):
     assert response.status_code == 302
     page = text(client.get(f"/cong-nhan/{dossier.pk}/"))
     assert "Thiếu biên bản họp" in page and "Trả lại về bước" in page
+
+
+def test_the_registration_form_opens_on_today_and_the_latest_period(client, w):
+    import re
+
+    from django.utils import timezone
+
+    commune = w["communes"][0]
+    client.force_login(w["admin"])
+    html = client.get(f"/cong-nhan/xa/{commune.ref}/dang-ky/").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html
+    options = re.findall(r'<option value="([^"]+)"', html.split('name="period"')[1].split("</select>")[0])
+    assert options[0] == w["period"].code
