@@ -13,5 +13,6 @@ urlpatterns = [
     path("cong-khai/", include("portal.urls")),
     path("cong-nhan/", include("recognition.urls")),
     path("api/", include("api.urls")),
+    path("thong-bao/", include("notifications.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from audit.models import AuditRecord
 from conftest import make_province
 from criteria import services as criteria
 from finance.tests import audit_cases as finance_cases
+from notifications.tests import audit_cases as notification_cases
 from planning import services as planning
 from planning.models import Phase, SupportTeamMember
 from portal.tests import audit_cases as portal_cases
@@ -118,6 +119,7 @@ def _cases(world, tmp_path):
         **portal_cases.cases(w, user),
         **recognition_cases.cases(w, user),
         **reporting_extra_cases.cases(w, user),
+        **notification_cases.cases(w, user),
     }
 
 
@@ -276,6 +278,7 @@ CASE_NAMES = {
 CASE_NAMES |= portal_cases.NAMES
 CASE_NAMES |= recognition_cases.NAMES
 CASE_NAMES |= reporting_extra_cases.NAMES
+CASE_NAMES |= notification_cases.NAMES
 
 
 @pytest.mark.parametrize("name", sorted(CASE_NAMES))

@@ -12,6 +12,19 @@
         if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
       });
     });
+    var bell = document.getElementById("bell");
+    if (bell && window.fetch) {
+      fetch(bell.getAttribute("data-count-url"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          var badge = bell.querySelector(".bell-count");
+          if (!data || !badge || !data.unread) return;
+          badge.textContent = data.unread > 99 ? "99+" : String(data.unread);
+          badge.hidden = false;
+          bell.classList.add("has-unread");
+        })
+        .catch(function () {});
+    }
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () { window.print(); });
