@@ -14,5 +14,6 @@ urlpatterns = [
     path("cong-nhan/", include("recognition.urls")),
     path("api/", include("api.urls")),
     path("thong-bao/", include("notifications.urls")),
+    path("", include("dashboard.urls_extra")),
     path("quan-tri/", admin.site.urls),
 ]

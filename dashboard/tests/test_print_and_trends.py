@@ -51,7 +51,7 @@ def test_the_summary_fits_the_commune_on_one_page_with_real_figures(client, offi
     _item(unit, "Nâng thu nhập", datetime.date(2020, 1, 1))   # overdue
     _item(unit, "Giảm nghèo", datetime.date(2099, 1, 1))      # open
     client.force_login(officer)
-    html = client.get(reverse("dashboard:commune_print", args=[unit.ref])).content.decode()
+    html = client.get(reverse("trends:commune_print", args=[unit.ref])).content.decode()
     assert unit.name in re.search(r'id="sum-unit">(.*?)</td>', html).group(1)
     assert p2024.name in re.search(r'id="sum-period">(.*?)</td>', html).group(1)
     assert re.search(r'id="sum-met"><strong>17/19</strong> · 2 chưa đạt, 0 chưa có số liệu', html)
@@ -71,15 +71,15 @@ def test_the_summary_fits_the_commune_on_one_page_with_real_figures(client, offi
 def test_the_summary_of_another_period_and_its_access(client, world, officer):
     _province, communes, p2023, _p2024 = world
     client.force_login(officer)
-    html = client.get(reverse("dashboard:commune_print", args=[communes[1].ref]), {"ky": p2023.code}).content.decode()
+    html = client.get(reverse("trends:commune_print", args=[communes[1].ref]), {"ky": p2023.code}).content.decode()
     assert re.search(r'id="sum-met"><strong>16/19</strong>', html)
     office = accounts.ensure_organisation(code="xa0", name="UBND xã", kind=OrganisationKind.COMMUNE,
                                           unit=communes[0])
     other = accounts.create_user(by=None, username="xa0", full_name="Cán bộ xã", email="", organisation=office,
                                  role=Role.COMMUNE_OFFICER, password="Xa-Pass-2025-long")
     client.force_login(other)
-    assert client.get(reverse("dashboard:commune_print", args=[communes[0].ref])).status_code == 200
-    assert client.get(reverse("dashboard:commune_print", args=[communes[1].ref])).status_code in (403, 404)
+    assert client.get(reverse("trends:commune_print", args=[communes[0].ref])).status_code == 200
+    assert client.get(reverse("trends:commune_print", args=[communes[1].ref])).status_code in (403, 404)
 
 
 def test_the_print_stylesheet_hides_navigation_and_buttons():
@@ -94,7 +94,7 @@ def test_the_print_stylesheet_hides_navigation_and_buttons():
 def test_the_province_trend_counts_communes_per_level_per_period(client, officer, world):
     _province, _communes, p2023, p2024 = world
     client.force_login(officer)
-    response = client.get(reverse("dashboard:trends"))
+    response = client.get(reverse("trends:province"))
     html = response.content.decode()
 
     def cells(period, level):
@@ -114,7 +114,7 @@ def test_the_province_trend_is_refused_to_a_commune_officer(client, world):
     user = accounts.create_user(by=None, username="xa0", full_name="Cán bộ xã", email="", organisation=office,
                                 role=Role.COMMUNE_OFFICER, password="Xa-Pass-2025-long")
     client.force_login(user)
-    assert client.get(reverse("dashboard:trends")).status_code == 403
+    assert client.get(reverse("trends:province")).status_code == 403
 
 
 def _count(client, url):
@@ -127,10 +127,10 @@ def test_trend_and_summary_queries_do_not_grow_with_communes(client, officer, cr
     settings.NTM_PROVINCE_REFS = "10,11"
     _p, small, *_ = build(3, ref="10")
     client.force_login(officer)
-    few_trend = _count(client, reverse("dashboard:trends"))
-    few_print = _count(client, reverse("dashboard:commune_print", args=[small[0].ref]))
+    few_trend = _count(client, reverse("trends:province"))
+    few_print = _count(client, reverse("trends:commune_print", args=[small[0].ref]))
     _p, many, *_ = build(15, ref="11")
-    many_trend = _count(client, reverse("dashboard:trends"))
-    many_print = _count(client, reverse("dashboard:commune_print", args=[many[0].ref]))
+    many_trend = _count(client, reverse("trends:province"))
+    many_print = _count(client, reverse("trends:commune_print", args=[many[0].ref]))
     assert many_trend == few_trend
     assert many_print == few_print
