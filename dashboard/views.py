@@ -41,7 +41,7 @@ def province(request):
     present = province_on(today)
     if present is not None and board.province is not None and present.pk != board.province.pk:
         if request.GET.get("ban-do") == "nay":
-            units = list(programme_communes(today, present).order_by("name"))
+            units = list(programme_communes(today, present).order_by("sort_name"))
             context["past_map"] = past_on_new_map(period, units)
         else:
             context["new_map_link"] = True

@@ -40,7 +40,7 @@ def index(request):
             active=Count("roadmap_items", filter=Q(roadmap_items__status__in=ACTIVE_STATUSES)),
             late=Count("roadmap_items", filter=Q(roadmap_items__status__in=ACTIVE_STATUSES,
                                                  roadmap_items__target_date__lt=today)),
-        ).order_by("parent__name", "name")
+        ).order_by("parent__sort_name", "sort_name")
         if ctx else []
     )
     return render(request, "planning/index.html", {"rows": rows, "ctx": ctx})

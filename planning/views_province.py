@@ -27,7 +27,7 @@ from units.models import Unit
 
 
 def _units(request, ctx):
-    return list(visible_units(request.user, queries.programme_communes(ctx.period.as_of)).order_by("name"))
+    return list(visible_units(request.user, queries.programme_communes(ctx.period.as_of)).order_by("sort_name"))
 
 
 @login_required
@@ -174,7 +174,7 @@ def helping(request):
 
     return render(request, "planning/helping.html", {
         "can_edit": can_edit, "help_form": help_form, "member_form": member_form,
-        "assignments": HelpingAssignment.objects.select_related("organisation", "unit").order_by("unit__name"),
+        "assignments": HelpingAssignment.objects.select_related("organisation", "unit").order_by("unit__sort_name"),
         "members": SupportTeamMember.objects.select_related("unit", "user").order_by("unit__name", "pk"),
     }, status=400 if kind else 200)
 
