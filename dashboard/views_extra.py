@@ -56,3 +56,9 @@ def province_trends(request):
             title=_("%(level)s: communes meeting it in the data (bars) and recognised (lines), per period")
             % {"level": name}))
     return render(request, "dashboard/trends.html", {"rows": rows, "charts": charts_by_level})
+
+
+def guide(request):
+    """The user guide and glossary: facts of the domain notes with their sources; no data, so
+    open before logging in too."""
+    return render(request, "dashboard/guide.html")
