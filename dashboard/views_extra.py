@@ -17,6 +17,7 @@ def trend_chart(points, *, width=640, height=180):
     """Criteria met per period (bars), each labelled met/total."""
     if not points:
         return None
+    width = max(160, min(width, 60 + 90 * len(points)))  # one bar stays a bar, not a wall
     return charts.vertical_bars(
         [(p.period.name, p.criteria_met, "bar-ok" if p.criteria_met == p.criteria_total else "bar")
          for p in points],
