@@ -52,8 +52,10 @@ def province_trends(request):
     for code, name in names.items():
         items = [(row.period.name, row.met.get(code, 0), "bar") for row in rows if code in row.level_names]
         targets = {row.period.name: row.recognised.get(code, 0) for row in rows if code in row.level_names}
+        if not any(v for _label, v, _css in items) and not any(targets.values()):
+            continue  # a level nobody reaches: the table says so, no empty chart
         charts_by_level.append(charts.vertical_bars(
-            items, targets=targets, width=480, height=180,
+            items, targets=targets, width=760, height=190,
             title=_("%(level)s: communes meeting it in the data (bars) and recognised (lines), per period")
             % {"level": name}))
     return render(request, "dashboard/trends.html", {"rows": rows, "charts": charts_by_level})
