@@ -23,7 +23,9 @@ from assessments.periods import periods_of_unit
 from assessments.queries import group_status
 from config.text import request_ip
 from dashboard.lineage import predecessor_results
+from dashboard.summary import commune_trend
 from dashboard.views import selected_period
+from dashboard.views_extra import trend_chart
 from finance.queries import commune_finance
 
 PAGE_SIZE = 25
@@ -103,6 +105,8 @@ def commune_detail(request, ref):
     context["lineage_from"] = unit.predecessor_links.select_related("predecessor")
     context["lineage_to"] = unit.successor_links.select_related("successor")
     context["finance"] = commune_finance(unit)
+    context["trend"] = commune_trend(unit)
+    context["trend_chart"] = trend_chart(context["trend"], width=480, height=150)
     return render(request, "assessments/commune_detail.html", context)
 
 

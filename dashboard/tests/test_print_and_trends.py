@@ -134,3 +134,12 @@ def test_trend_and_summary_queries_do_not_grow_with_communes(client, officer, cr
     many_print = _count(client, reverse("trends:commune_print", args=[many[0].ref]))
     assert many_trend == few_trend
     assert many_print == few_print
+
+
+def test_the_commune_page_shows_its_trend_and_links_the_summary(client, officer, world):
+    _province, communes, _p2023, p2024 = world
+    client.force_login(officer)
+    html = client.get(reverse("assessments:detail", args=[communes[0].ref]), {"ky": p2024.code}).content.decode()
+    trend = re.search(r'id="commune-trend">(.*?)</details>', html, re.S).group(1)
+    assert "16/19 → 17/19" in trend and "<svg" in trend
+    assert reverse("trends:commune_print", args=[communes[0].ref]) in html

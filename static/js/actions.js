@@ -22,6 +22,13 @@
           badge.textContent = data.unread > 99 ? "99+" : String(data.unread);
           badge.hidden = false;
           bell.classList.add("has-unread");
+          // On a phone the bell is behind the menu button: the button shows the count too.
+          var toggle = document.querySelector("header.top .menu-toggle");
+          if (toggle && !toggle.querySelector(".bell-count")) {
+            var copy = badge.cloneNode(true);
+            copy.setAttribute("aria-hidden", "true");
+            toggle.appendChild(copy);
+          }
         })
         .catch(function () {});
     }
