@@ -85,7 +85,7 @@ def test_the_summary_of_another_period_and_its_access(client, world, officer):
 def test_the_print_stylesheet_hides_navigation_and_buttons():
     from django.conf import settings
 
-    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    css = "\n".join((settings.BASE_DIR / "static" / "css" / name).read_text() for name in ("app.css", "extras.css"))
     blocks = " ".join(re.findall(r"@media print\{(.*?)\n?\}", css, re.S))
     for selector in ("header.top", ".button", "button", ".no-print", "footer"):
         assert selector in blocks
