@@ -22,8 +22,8 @@ from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from assessments.periods import periods_of_unit
 from assessments.queries import group_status
 from config.text import request_ip
+from dashboard.commune_summary import commune_trend
 from dashboard.lineage import predecessor_results
-from dashboard.summary import commune_trend
 from dashboard.views import selected_period
 from dashboard.views_extra import trend_chart
 from finance.queries import commune_finance

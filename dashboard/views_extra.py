@@ -9,7 +9,7 @@ from accounts.access import can_view_province, commune_for_user, require
 from assessments.models import Evaluation
 from assessments.periods import periods_of_unit
 from dashboard import charts
-from dashboard.summary import commune_summary
+from dashboard.commune_summary import commune_summary
 from dashboard.trends import province_trend
 
 
