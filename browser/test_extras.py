@@ -71,3 +71,18 @@ def test_send_reminder_asks_first_and_says_how_many(world, desktop):
     assert "thư nhắc" in page.locator(".msg-success").inner_text()
     assert len(mail.outbox) >= 1
     assert not desktop.errors, desktop.errors
+
+
+def test_a_money_input_groups_thousands_and_the_budget_takes_12_comma_5(world, desktop):
+    desktop.login(world["users"]["admin"])
+    desktop.goto("/ke-hoach/dau-tu/")
+    page = desktop.page
+    page.fill("input[name=budget]", "1234,5")
+    page.locator("input[name=budget]").blur()
+    assert page.input_value("input[name=budget]") == "1.234,5"
+    page.fill("input[name=budget]", "12,5")
+    page.locator("input[name=budget]").press("Enter")
+    page.wait_for_load_state()
+    assert page.input_value("input[name=budget]") == "12,5"
+    assert "12.500.000.000" in page.locator("#selection-cost").inner_text()
+    assert not desktop.errors, desktop.errors

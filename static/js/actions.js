@@ -32,6 +32,16 @@
         })
         .catch(function () {});
     }
+    // Money inputs (config.money): digits typed without separators are grouped on leaving the
+    // field, the Vietnamese way (12500000 -> 12.500.000; 1234,5 -> 1.234,5). Anything else is
+    // left as typed for the server to judge.
+    document.querySelectorAll("input.amount").forEach(function (input) {
+      input.addEventListener("blur", function () {
+        var match = /^\s*(\d+)(,\d+)?\s*$/.exec(input.value);
+        if (!match) return;
+        input.value = match[1].replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, ".") + (match[2] || "");
+      });
+    });
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () { window.print(); });
