@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from finance.models import (
     CapitalKind,
     Debt,
     Disbursement,
+    DisbursementCorrection,
     LineMonth,
     PlanLine,
     Project,
@@ -360,13 +361,15 @@ def projects_for(*, province: Unit | None = None, year: int | None = None, unit_
 
 
 def project_detail(project: Project) -> dict:
-    """The allocations of a project with their decisions, monthly figures and debts (4 queries)."""
+    """The allocations of a project with their decisions, monthly figures (with the figures later
+    reports replaced) and debts (5 queries)."""
     allocations = list(project.allocations.select_related("plan_line__programme", "plan_line__component",
                                                           "plan_line__source")
                        .order_by("plan_line__year", "plan_line__programme__code", "plan_line__source__position"))
     ids = [a.pk for a in allocations]
     months = defaultdict(list)
-    for d in Disbursement.objects.filter(allocation_id__in=ids).order_by("month"):
+    corrections = Prefetch("corrections", queryset=DisbursementCorrection.objects.select_related("recorded_by"))
+    for d in Disbursement.objects.filter(allocation_id__in=ids).prefetch_related(corrections).order_by("month"):
         months[d.allocation_id].append(d)
     from finance.models import Adjustment
 

@@ -154,6 +154,34 @@ def project_create(request):
     return render(request, "finance/project_form.html", {"form": form})
 
 
+@login_required
+def project_edit(request, pk):
+    project = project_for_user(request.user, pk, write=True)
+    from planning.models import RoadmapItem
+
+    items = list(RoadmapItem.objects.filter(unit=project.unit).order_by("target_date", "pk"))
+    initial = {"name": project.name, "kind": project.kind, "owner": project.owner,
+               "start_date": project.start_date, "end_date": project.end_date,
+               "total_investment": project.total_investment, "criteria": ", ".join(project.criteria),
+               "roadmap_items": [str(pk) for pk in project.roadmap_items.values_list("pk", flat=True)]}
+    form = forms.ProjectForm(request.POST or None, initial=initial, project=project, roadmap_items=items)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {key: data[key] for key in ("name", "kind", "owner", "start_date", "end_date",
+                                             "total_investment", "criteria")}
+        try:
+            services.update_project(project, user=request.user, ip_address=request_ip(request),
+                                    reason=data["reason"], roadmap_item_ids=data.get("roadmap_items", []), **fields)
+        except services.Refused as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("finance:project", project.pk)
+    return render(request, "finance/project_form.html", {"form": form, "project": project},
+                  status=400 if form.errors else 200)
+
+
 def _plan_lines_for(project):
     unit = project.unit
     provinces = [pk for pk in (unit.parent_id, unit.parent.parent_id if unit.parent else None) if pk]
