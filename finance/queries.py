@@ -29,6 +29,9 @@ from finance.money import rate
 from planning.models import CommuneTarget, Phase
 from units.models import Unit
 
+# The label of plan lines given to a programme as a whole, not to one of its components.
+NO_COMPONENT = "không phân theo nội dung thành phần"
+
 
 def today() -> datetime.date:
     return timezone.localdate()
@@ -155,6 +158,8 @@ class YearSummary:
     disbursed: int = 0
     by_programme: list[GroupRow] = field(default_factory=list)
     by_source: list[GroupRow] = field(default_factory=list)
+    # Programme · component (nội dung thành phần); a plan line without a component is its own row.
+    by_component: list[GroupRow] = field(default_factory=list)
     # (month, cumulative disbursed, plan) for the chart, months of the plan year and after it.
     monthly: list[tuple[datetime.date, int, int]] = field(default_factory=list)
     communes: list[CommuneRow] = field(default_factory=list)
@@ -231,7 +236,8 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
     latest_month = max((m for _l, m, _a in line_months), default=None)
     current = latest_month is None or as_of >= latest_month
     plan_rows = list(lines.values_list("pk", "programme__short_name", "source__name", "source__position",
-                                       "illustrative", "amount"))
+                                       "illustrative", "amount", "component__name")
+                     .order_by("programme__code", "source__position", "pk"))
     # 3. allocations (and, when current, their latest figures) per plan line
     alloc_rows = {r["plan_line_id"]: r for r in allocs.values("plan_line_id")
                   .annotate(s=Sum("amount"), d=Sum("disbursed"))}
@@ -251,10 +257,12 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
                             .values_list("allocation__plan_line_id", "s"))
     programmes: dict[str, GroupRow] = {}
     sources: dict[str, GroupRow] = {}
+    components: dict[str, GroupRow] = {}
     positions = {}
-    for line_id, programme, source, position, illustrative, amount in plan_rows:
+    for line_id, programme, source, position, illustrative, amount, component in plan_rows:
         allocated = alloc_rows.get(line_id, {}).get("s") or 0
-        for group, label in ((programmes, programme), (sources, source)):
+        component_label = f"{programme} · {component or NO_COMPONENT}"
+        for group, label in ((programmes, programme), (sources, source), (components, component_label)):
             row = group.setdefault(label, GroupRow(label))
             row.plan += amount
             row.allocated += allocated
@@ -262,6 +270,11 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
         positions[source] = position
         summary.illustrative |= illustrative
     summary.by_programme = list(programmes.values())
+    # Programmes in plan order; within one, its components by name and the lines without one last
+    # (NULLs sort first on SQLite and last on PostgreSQL, so the database order is not used).
+    order = {label: i for i, label in enumerate(programmes)}
+    summary.by_component = sorted(components.values(), key=lambda g: (
+        order[g.label.split(" · ", 1)[0]], g.label.endswith(NO_COMPONENT), g.label))
     summary.by_source = sorted(sources.values(), key=lambda g: positions.get(g.label, 99))
     summary.plan = sum(g.plan for g in summary.by_programme)
     summary.allocated = sum(g.allocated for g in summary.by_programme)

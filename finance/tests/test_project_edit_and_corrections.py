@@ -7,7 +7,7 @@ import pytest
 from audit.models import AuditRecord
 from finance import services
 from finance.models import Disbursement, DisbursementCorrection, Project
-from finance.tests.helpers import BILLION, make_finance_world
+from finance.tests.helpers import make_finance_world
 from finance.tests.test_pages import users
 from planning import services as planning
 from planning.models import RoadmapItem
