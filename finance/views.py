@@ -82,8 +82,7 @@ def plans(request):
                     decision_date=data["decision_date"], user=request.user, reason=data["reason"],
                     ip_address=request_ip(request))
             except services.Refused as exc:
-                for error in exc.errors:
-                    form.add_error(None, error)
+                _refused(form, exc)
             else:
                 messages.success(request, _("The plan was saved."))
                 return redirect(f"{request.path}?nam={data['year']}")
@@ -146,12 +145,17 @@ def project_create(request):
                 total_investment=data["total_investment"], criteria=tuple(data["criteria"]))],
                 user=request.user, ip_address=request_ip(request))[0]
         except services.Refused as exc:
-            for error in exc.errors:
-                form.add_error(None, error)
+            _refused(form, exc)
         else:
             messages.success(request, _("The project was created."))
             return redirect("finance:project", project.pk)
     return render(request, "finance/project_form.html", {"form": form})
+
+
+def _refused(form, exc: services.Refused) -> None:
+    """A service's refusal shown at the top of the form, every reason."""
+    for error in exc.errors:
+        form.add_error(None, error)
 
 
 @login_required
@@ -173,8 +177,7 @@ def project_edit(request, pk):
             services.update_project(project, user=request.user, ip_address=request_ip(request),
                                     reason=data["reason"], roadmap_item_ids=data.get("roadmap_items", []), **fields)
         except services.Refused as exc:
-            for error in exc.errors:
-                form.add_error(None, error)
+            _refused(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("finance:project", project.pk)
@@ -248,8 +251,7 @@ def project_action(request, pk, action):
                 debt = project.debts.get(pk=int(data["debt"]))
                 services.record_repayment(debt, amount=data["amount"], date=data["date"], **kwargs)
         except services.Refused as exc:
-            for error in exc.errors:
-                form.add_error(None, error)
+            _refused(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("finance:project", project.pk)
