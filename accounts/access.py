@@ -199,12 +199,6 @@ def commune_for_user(user, ref: str, *, write: bool = False) -> Unit:
 
 
 def home_url_name(user) -> tuple[str, tuple]:
-    """Where a user lands: the province dashboard, or their own scope."""
-    scope = scope_for(user)
-    if scope.reads_all:
-        return "dashboard:province", ()
-    profile = getattr(user, "profile", None)
-    unit = profile.scope if profile else None
-    if unit is not None and unit.kind in COMMUNE_LEVEL_KINDS:
-        return "assessments:detail", (unit.ref,)
-    return "assessments:list", ()
+    """Where a user lands after logging in: `/`, which shows the province dashboard to
+    province-wide roles and their own work to the others (dashboard.views.home)."""
+    return "dashboard:home", ()
