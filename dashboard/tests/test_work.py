@@ -62,7 +62,7 @@ def test_a_commune_officer_lands_on_its_communes_reports_items_and_failing_indic
     assert kpi(html, "reports-todo") == "3"
     rows = re.findall(r'<tr data-period="(\d+)"', html)
     assert rows[0] == str(world["october_xa"].pk)
-    assert "bị trả lại" in html.split('id="reports"')[1].split("</tr>")[1]
+    assert "Bị trả lại" in html.split('id="reports"')[1].split("</tr>")[1]
     assert f'/bao-cao/nop/{world["october_xa"].pk}/u{world["communes"][0].pk}/' in html
     assert kpi(html, "items-overdue") == "1"
     assert f'data-overdue="{world["item"].pk}"' in html
