@@ -177,7 +177,7 @@ def helping(request):
     return render(request, "planning/helping.html", {
         "can_edit": can_edit, "help_form": help_form, "member_form": member_form,
         "assignments": HelpingAssignment.objects.select_related("organisation", "unit").order_by("unit__sort_name"),
-        "members": SupportTeamMember.objects.select_related("unit", "user").order_by("unit__name", "pk"),
+        "members": SupportTeamMember.objects.select_related("unit", "user").order_by("unit__sort_name", "pk"),
     }, status=400 if kind else 200)
 
 
