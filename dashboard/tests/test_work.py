@@ -146,3 +146,18 @@ def test_homes_cost_the_same_queries_for_few_and_many_communes(client, world, wh
         assert kpi(html, "items-overdue") == "13" and kpi(html, "tasks-late") == "13"
     assert len(few.captured_queries) == len(many.captured_queries), who
     assert Submission.objects.count() == 1
+
+
+def test_a_commune_not_yet_evaluated_says_so_rather_than_all_is_met(client, world):
+    from accounts import services as accounts
+    from accounts.models import OrganisationKind, Role
+
+    new = Unit.objects.create(ref="N-20250701", code="N", kind=UnitKind.COMMUNE, name="Xã Mới Lập",
+                              parent=None, valid_from=datetime.date(2025, 7, 1))
+    org = accounts.ensure_organisation(code="xa-n", name="UBND xã Mới Lập", kind=OrganisationKind.COMMUNE, unit=new)
+    user = accounts.create_user(by=None, username="xa_n", full_name="xa_n", email="", organisation=org,
+                                role=Role.COMMUNE_OFFICER, password="Work-Pass-2025!")
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert "Việc của tôi — Xã Mới Lập" in html and "Xã này chưa được đánh giá." in html
+    assert kpi(html, "failing") == "0" and 'id="enter-values"' not in html
