@@ -294,7 +294,7 @@ def annotated_communes(ctx: PeriodContext, province: Unit | None = None) -> Quer
 def districts_of(province: Unit | None, day: datetime.date) -> QuerySet[Unit]:
     if province is None:
         return Unit.objects.none()
-    return Unit.objects.valid_on(day).filter(parent=province, kind=UnitKind.DISTRICT).order_by("name")
+    return Unit.objects.valid_on(day).filter(parent=province, kind=UnitKind.DISTRICT).order_by("sort_name")
 
 
 def explained_results(unit: Unit, period: Period, evaluations: list[Evaluation]) -> list:

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from accounts.access import (
 from assessments import queries, services
 from assessments.catalog import allowed_indicators, family_indicators
 from assessments.forms import RecognitionForm, RevocationForm, ValuesForm
+from assessments.listing import CommuneFilters, filtered_communes
 from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from assessments.periods import periods_of_unit
 from assessments.queries import group_status
@@ -26,20 +26,7 @@ from dashboard.lineage import predecessor_results
 from dashboard.views import selected_period
 from finance.queries import commune_finance
 
-SORTS = {
-    "ten": ("name",),
-    "-tc": (F("criteria_met").desc(nulls_last=True), "name"),
-    "tc": (F("criteria_met").asc(nulls_last=True), "name"),
-    "huyen": ("parent__name", "name"),
-}
 PAGE_SIZE = 25
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required
@@ -54,30 +41,8 @@ def commune_list(request):
         return render(request, "assessments/commune_list.html", {"period": None})
     ctx = queries.period_context(period)
     province = queries.province_on(period.as_of)
-    qs = visible_units(request.user, queries.annotated_communes(ctx, province))
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(name__icontains=q)
-    district = request.GET.get("huyen", "")
-    if district:
-        qs = qs.filter(parent__ref=district)
-    level = request.GET.get("muc", "")
-    ranks = ctx.level_ranks
-    if level.startswith("cn-") and level[3:] in ranks:
-        qs = qs.filter(recognised_rank__gte=ranks[level[3:]])
-    elif level.startswith("dat-") and level[4:] in ranks:
-        qs = qs.filter(level_rank_reached__gte=ranks[level[4:]])
-    elif level == "chua-cn":
-        qs = qs.filter(recognised_rank=0)
-    tc_min, tc_max = _int(request.GET.get("tc_min")), _int(request.GET.get("tc_max"))
-    if tc_min is not None:
-        qs = qs.filter(criteria_met__gte=tc_min)
-    if tc_max is not None:
-        qs = qs.filter(criteria_met__lte=tc_max)
-    if request.GET.get("rui_ro") == "1":
-        qs = qs.filter(recognised_rank__gt=0, criteria_unmet__gt=0)
-    sort = request.GET.get("sap_xep", "ten")
-    qs = qs.order_by(*SORTS.get(sort, SORTS["ten"]))
+    filters = CommuneFilters.from_params(request.GET)
+    qs = filtered_communes(request.user, ctx, province, filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     statuses = queries.commune_statuses(ctx, list(page.object_list))
     params = request.GET.copy()
@@ -96,8 +61,7 @@ def commune_list(request):
             else queries.districts_of(province, period.as_of).filter(
                 pk__in=visible_units(request.user).values("parent_id")
             ),
-            "filters": {"q": q, "huyen": district, "muc": level, "tc_min": tc_min,
-                        "tc_max": tc_max, "rui_ro": request.GET.get("rui_ro"), "sap_xep": sort},
+            "filters": filters.as_template(),
             "querystring": params.urlencode(),
             "can_import": can_enter_values_somewhere(request.user),
         },
