@@ -17,6 +17,7 @@ from planning import forms, optimiser, queries, services
 from planning.models import Phase
 from planning.permissions import (
     can_list_agencies,
+    can_open_agency_list,
     can_record_visit,
     can_view_agency,
     is_province_role,
@@ -42,6 +43,7 @@ def watch(request):
 
 @login_required
 def agency_list(request):
+    require(can_open_agency_list(request.user))
     own = user_agency(request.user)
     if own is not None and not is_province_role(request.user):
         return redirect("planning:agency", own.code)
@@ -175,7 +177,7 @@ def helping(request):
     return render(request, "planning/helping.html", {
         "can_edit": can_edit, "help_form": help_form, "member_form": member_form,
         "assignments": HelpingAssignment.objects.select_related("organisation", "unit").order_by("unit__sort_name"),
-        "members": SupportTeamMember.objects.select_related("unit", "user").order_by("unit__name", "pk"),
+        "members": SupportTeamMember.objects.select_related("unit", "user").order_by("unit__sort_name", "pk"),
     }, status=400 if kind else 200)
 
 
