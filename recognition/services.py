@@ -138,7 +138,7 @@ def _require_criteria(dossier: Dossier) -> None:
 
 @transaction.atomic
 def record_opinions(dossier: Dossier, *, opinions: str, user=None, ip_address: str | None = None) -> Dossier:
-    dossier = _locked(dossier, Stage.SELF_ASSESSMENT)
+    dossier = _locked_for(dossier, Stage.OPINIONS)
     _require_criteria(dossier)
     dossier.opinions = _text(opinions, _("The opinions"))
     return _advance(dossier, Stage.OPINIONS, note=dossier.opinions[:200], user=user, ip_address=ip_address,
@@ -169,7 +169,7 @@ def record_posting(dossier: Dossier, *, posted_where: str, start: datetime.date,
     received with their answers, one row each (`comments`: (who, comment, answer) tuples, or
     lines "who | comment | answer"). `broadcasts` alone (a count without dates) is accepted for
     records whose broadcast dates were not kept."""
-    dossier = _locked(dossier, Stage.OPINIONS)
+    dossier = _locked_for(dossier, Stage.POSTING)
     where = _text(posted_where, _("Where the report was posted"))
     if broadcast_dates is not None:
         dates = sorted(broadcast_dates)
