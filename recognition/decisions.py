@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Recognition
-from assessments.recognitions import record_recognition
-from assessments.services import _recorder
+from assessments.services import _recorder, record_recognition
 from audit import services as audit
 from config.text import clean_text
 from planning.evidence import content_matches, extension

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Period
-from assessments.recognitions import record_recognition, record_revocation
-from assessments.services import BatchRejected, _recorder
+from assessments.services import BatchRejected, _recorder, record_recognition, record_revocation
 from audit import services as audit
 from config.text import clean_text
 from planning.evidence import content_matches, extension
