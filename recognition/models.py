@@ -39,6 +39,16 @@ class Kind(models.TextChoices):
 REVOCATION_ORDER = [Stage.REGISTRATION.value, Stage.SELF_ASSESSMENT.value, Stage.APPRAISAL.value,
                     Stage.DECISION.value]
 STAGE_ORDERS = {Kind.RECOGNITION: STAGE_ORDER, Kind.REVOCATION: REVOCATION_ORDER}
+# What a stage is called in a revocation dossier where it differs.
+REVOCATION_LABELS = {Stage.REGISTRATION.value: _("Revocation proposal registered"),
+                     Stage.SELF_ASSESSMENT.value: _("Revocation check (frozen on the data)"),
+                     Stage.DECISION.value: _("Revocation decision")}
+
+
+def stage_label(kind: str, stage: str) -> str:
+    if kind == Kind.REVOCATION and stage in REVOCATION_LABELS:
+        return REVOCATION_LABELS[stage]
+    return Stage(stage).label
 
 
 def _document_field(upload_to: str, *, extensions=None):
@@ -112,7 +122,11 @@ class Dossier(models.Model):
 
     @property
     def next_stage_label(self) -> str:
-        return Stage(self.next_stage).label if self.next_stage else ""
+        return stage_label(self.kind, self.next_stage) if self.next_stage else ""
+
+    @property
+    def stage_label(self) -> str:
+        return stage_label(self.kind, self.stage)
 
     @property
     def decided(self) -> bool:

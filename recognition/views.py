@@ -14,7 +14,7 @@ from planning.evidence import stored_file_response
 from recognition import checks, conditions, rules, services
 from recognition.documents import DOCUMENTS
 from recognition.forms import AnswerForm, ConditionForm, RegisterForm, ReturnForm, step_form
-from recognition.models import Dossier, Stage
+from recognition.models import Dossier, Stage, stage_label
 
 
 @login_required
@@ -67,7 +67,7 @@ def dossier_register(request, ref):
 def _stages(dossier):
     order = dossier.stage_order
     done = order.index(dossier.stage)
-    return [(Stage(s), i <= done) for i, s in enumerate(order)]
+    return [(stage_label(dossier.kind, s), i <= done) for i, s in enumerate(order)]
 
 
 def _page(request, dossier, step_form_=None, return_form=None, condition_form=None, status=200):
@@ -139,7 +139,7 @@ def dossier_step(request, pk):
         except services.DossierRefused as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Step recorded: %(step)s.") % {"step": Stage(step).label})
+            messages.success(request, _("Step recorded: %(step)s.") % {"step": stage_label(dossier.kind, step)})
             return redirect("recognition:detail", pk=dossier.pk)
     dossier.refresh_from_db()
     return _page(request, dossier, step_form_=form, status=400)
