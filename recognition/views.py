@@ -98,7 +98,7 @@ def _page(request, dossier, step_form_=None, return_form=None, condition_form=No
         if not dossier.is_revocation:
             context["condition_form"] = condition_form or ConditionForm()
     if context["can_act"]:
-        context["answer_form"] = AnswerForm(initial={"answered_on": timezone.localdate()})
+        context["answer_form"] = AnswerForm(initial={"answered_on": timezone.localdate()}, auto_id=False)
     return render(request, "recognition/dossier_detail.html", context, status=status)
 
 

@@ -72,6 +72,8 @@ def test_the_commune_page_marks_direct_records_and_decisions_after_the_period(cl
     assert "ghi nhận trực tiếp" not in row_late
     assert f"Ban hành sau ngày {period.as_of.strftime('%d/%m/%Y')}" in row_late and "chưa được tính trong kỳ này" in row_late
     assert f"/cong-nhan/quyet-dinh/{old.pk}/dinh-chinh/" in row_old
+    note = re.search(r'id="recognised-after-period">(.*?)</p>', html, re.S).group(1)
+    assert "88/QĐ-UBND" in note and "tình trạng pháp lý ở trên là tình trạng có hiệu lực" in note
 
 
 def test_the_correction_page_corrects_and_lists_the_old_values(client, w):
