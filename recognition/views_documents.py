@@ -25,7 +25,7 @@ from recognition.views import _dossier
 def dossier_document(request, pk, slug):
     dossier = _dossier(request, pk)
     kind = DOCUMENTS.get(slug)
-    if kind is None:
+    if kind is None or dossier.is_revocation:
         raise Http404
     return attachment_response(kind.build(dossier), document_name(dossier, slug))
 
@@ -34,6 +34,8 @@ def dossier_document(request, pk, slug):
 @require_http_methods(["GET", "HEAD"])
 def dossier_zip(request, pk):
     dossier = _dossier(request, pk)
+    if dossier.is_revocation:  # the standard documents are those of a recognition dossier
+        raise Http404
     response = StreamingHttpResponse(stream_zip(dossier), content_type="application/zip")
     name = f"ho-so-{safe_stem(dossier.unit.name)}-{dossier.pk}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

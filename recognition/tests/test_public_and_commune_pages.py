@@ -135,3 +135,20 @@ def test_the_dossier_page_costs_the_same_for_few_and_many_comments(client, w):
     assert few == many
     page = client.get(f"/cong-nhan/{dossier.pk}/").content.decode()
     assert page.count('<tr data-comment="') == 32
+
+
+def test_documents_and_zip_are_refused_outside_the_commune(client, w):
+    dossier = walk(services.register_dossier(w["communes"][0], w["period"], "ntm", registered_on=TODAY),
+                   to="self_assessment")
+    other = accounts.ensure_organisation(code="xa1", name="UBND xã 1", kind=OrganisationKind.COMMUNE,
+                                         unit=w["communes"][1])
+    outsider = accounts.create_user(by=None, username="xa1", full_name="X", email="", organisation=other,
+                                    role=Role.COMMUNE_OFFICER, password="Dossier-Pass-2026!")
+    client.force_login(outsider)
+    assert client.get(f"/cong-nhan/{dossier.pk}/ho-so.zip").status_code == 403
+    assert client.get(f"/cong-nhan/{dossier.pk}/van-ban/to-trinh.docx").status_code == 403
+    client.force_login(w["officer"])
+    response = client.get(f"/cong-nhan/{dossier.pk}/van-ban/bao-cao-tu-danh-gia.docx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="bao-cao-tu-danh-gia-xa-thu-000-{dossier.pk}.docx"')
