@@ -279,6 +279,8 @@ def decide(dossier: Dossier, *, decision_number: str, decision_date: datetime.da
     problem = conditions.decision_problem(dossier)
     if problem:
         raise DossierRefused(problem)
+    # The conditions as they stood when the decision was recorded, kept in the audit record.
+    states = {c.source: c.state for c in conditions.all_conditions(dossier)}
     snapshot = dossier.snapshot
     recognition = record_recognition(
         dossier.unit, level_code=dossier.level_code, level_rank=snapshot["level_rank"], family=snapshot["family"],
@@ -288,7 +290,7 @@ def decide(dossier: Dossier, *, decision_number: str, decision_date: datetime.da
     dossier.decision_pdf.save(f"qd-{dossier.pk}.pdf", signed_pdf, save=False)
     return _advance(dossier, Stage.DECISION, note=number, user=user, ip_address=ip_address, action="decide",
                     after={"decision_number": number, "decision_date": decision_date.isoformat(),
-                           "signer": signer, "recognition": recognition.pk})
+                           "signer": signer, "recognition": recognition.pk, "conditions": states})
 
 
 # The fields each step fills in, cleared when the dossier is returned from that step.

@@ -119,13 +119,14 @@ def test_the_decision_is_refused_until_security_is_confirmed(setup):
     with pytest.raises(DossierRefused) as refused:
         services.decide(dossier, **{**good, "signed_pdf": signed_pdf()})
     assert "phức tạp về an ninh, trật tự" in refused.value.message
-    states = {c.label: c.state for c in conditions.all_conditions(dossier)}
-    assert states == {"Đạt tất cả tiêu chí của mức (trên dữ liệu đã chốt)": "met", "Niêm yết công khai": "met",
-                      "Sự hài lòng của người dân": "met", "Không nợ đọng xây dựng cơ bản": "met",
-                      "An ninh, trật tự": "unmet"} or list(states.values()) == ["met", "met", "met", "met", "unmet"]
+    states = [(c.source.split()[-1], c.state) for c in conditions.all_conditions(dossier)]
+    assert states[-2:] == [("4.1(c)", "met"), ("4.1(d)", "unmet")]
+    assert [state for _source, state in states] == ["met", "met", "met", "met", "unmet"]
     services.record_condition(dossier, kind=ConditionKind.SECURITY, holds=True, declared_by="Công an tỉnh",
                               declared_on=TODAY, document_ref="91/CAT")
     assert services.decide(dossier, **{**good, "signed_pdf": signed_pdf()}).stage == Stage.DECISION
+    recorded = AuditRecord.objects.get(action="dossier.decide").after["conditions"]
+    assert recorded["QĐ 18/2022/QĐ-TTg Điều 4.1(d)"] == "met" and set(recorded.values()) == {"met"}
 
 
 def test_a_debt_declaration_needs_its_document_and_is_not_taken_when_finance_records_exist(setup):
