@@ -12,7 +12,8 @@ from assessments.queries import period_context
 from config.text import request_ip
 from planning.evidence import stored_file_response
 from recognition import checks, rules, services
-from recognition.forms import STEP_FORMS, RegisterForm, ReturnForm
+from recognition.forms import RegisterForm, ReturnForm
+from recognition.forms import step_form as make_step_form
 from recognition.models import STAGE_ORDER, Dossier, Stage
 
 
@@ -84,7 +85,7 @@ def _page(request, dossier, step_form=None, return_form=None, status=200):
         "can_act": can_manage_reference(request.user),
     }
     if context["can_act"] and not dossier.decided:
-        context["step_form"] = step_form or STEP_FORMS[dossier.next_stage]()
+        context["step_form"] = step_form or make_step_form(dossier)
         if dossier.stage != Stage.REGISTRATION:
             context["return_form"] = return_form or ReturnForm()
     return render(request, "recognition/dossier_detail.html", context, status=status)
@@ -103,7 +104,7 @@ def dossier_step(request, pk):
     if dossier.decided:
         raise PermissionDenied
     step = dossier.next_stage
-    form = STEP_FORMS[step](request.POST, request.FILES)
+    form = make_step_form(dossier, request.POST, request.FILES)
     if form.is_valid():
         data = dict(form.cleaned_data)
         kwargs = {"user": request.user, "ip_address": request_ip(request)}
