@@ -161,6 +161,8 @@ def read_kobo(upload, questions) -> tuple[list[AnswerRow], list[str]]:
             time_col = index
         elif last in VILLAGE_NAMES or _fold(raw) in {"thôn", "thôn/bản", "village"}:
             village_col = index
+            if last in by_name:  # the form asks the village as a question too
+                columns[index] = by_name[last]
         elif last in by_name:
             columns[index] = by_name[last]
         elif _fold(raw) in by_label:

@@ -36,6 +36,7 @@ from units.models import COMMUNE_LEVEL_KINDS
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 MAX_CODES = 20_000
+VILLAGE_QUESTIONS = {"thon", "village", "ten_thon", "thon_ban"}
 
 
 class SurveyRefused(Exception):
@@ -142,6 +143,7 @@ def set_satisfaction(questionnaire: Questionnaire, *, question_name: str, satisf
     before = list(questionnaire.questions.filter(decides_satisfaction=True).values_list("name", flat=True))
     questionnaire.questions.update(decides_satisfaction=False)
     Question.objects.filter(pk=question.pk).update(decides_satisfaction=True)
+    question.decides_satisfaction = True
     question.choices.update(satisfied=False)
     question.choices.filter(name__in=chosen).update(satisfied=True)
     audit.record(action="survey.form_satisfaction", object_type="questionnaire", object_id=questionnaire.pk,
@@ -259,6 +261,12 @@ def record_answers(survey: Round, rows: list[AnswerRow], *, channel: str, source
     questions = _questions(survey)
     lookups = {q.pk: checking.choice_lookup(q) for q in questions if q.is_select}
     villages = {_fold(v.name): v for v in survey.villages.all()}
+    # A form that asks the village as a select_one question: its choice names lead to the labels.
+    for question in questions:
+        if question.name in VILLAGE_QUESTIONS and question.is_select:
+            for choice in question.choices.all():
+                if _fold(choice.label) in villages:
+                    villages.setdefault(_fold(choice.name), villages[_fold(choice.label)])
     seen_ids = set(Response.objects.filter(round=survey).exclude(external_id="")
                    .values_list("external_id", flat=True))
     errors, good = [], []
