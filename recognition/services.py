@@ -169,13 +169,16 @@ def record_survey(dossier: Dossier, *, conducted_by: str = "", conducted_on: dat
 def _round_summary(dossier: Dossier, survey_round) -> tuple:
     from surveys.queries import round_results
 
+    survey_round.refresh_from_db()
     if survey_round.dossier_id != dossier.pk:
         raise DossierRefused(_("The survey round is not attached to this dossier."))
     if survey_round.is_open:
         raise DossierRefused(_("The survey round is still open; close it before using its result."))
     result = round_results(survey_round)
     source = _("Survey round no. %(id)s: %(title)s") % {"id": survey_round.pk, "title": survey_round.title}
-    return (survey_round.conducted_by, survey_round.ends_on, result.rate.answered, result.rate.satisfied,
+    # The survey ended on its last day, or earlier when the round was closed before it.
+    ended = min(survey_round.ends_on, timezone.localdate(survey_round.closed_at))
+    return (survey_round.conducted_by, ended, result.rate.answered, result.rate.satisfied,
             result.households, source[:300])
 
 

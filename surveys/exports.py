@@ -7,6 +7,7 @@ import io
 from django.utils.translation import gettext as _
 
 from config.text import append_row
+from surveys.codes import format_code
 
 
 def codes_workbook(survey, codes) -> bytes:
@@ -29,7 +30,3 @@ def codes_workbook(survey, codes) -> bytes:
     wb.save(buffer)
     return buffer.getvalue()
 
-
-def format_code(code: str) -> str:
-    """ABCDEFGHJK -> ABCDE-FGHJK (easier to read aloud and to type)."""
-    return f"{code[:5]}-{code[5:]}" if len(code) == 10 else code

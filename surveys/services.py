@@ -16,6 +16,7 @@ from assessments.services import _recorder
 from audit import services as audit
 from surveys import answers as checking
 from surveys import default_form
+from surveys.codes import CODE_ALPHABET, CODE_LENGTH, normalise_code
 from surveys.frame import VillageSpec
 from surveys.models import (
     Answer,
@@ -32,9 +33,6 @@ from surveys.models import (
 from surveys.xlsform import FormSpec
 from units.models import COMMUNE_LEVEL_KINDS
 
-# Codes: 10 characters of an alphabet without 0/O, 1/I/L: 32**10, about 10**15 possibilities.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 10
 MAX_CODES = 20_000
 VILLAGE_QUESTIONS = {"thon", "village", "ten_thon", "thon_ban"}
 
@@ -61,10 +59,6 @@ class AnswerRow:
     external_id: str = ""
     submitted_at: datetime.datetime | None = None
     notes: list[str] = field(default_factory=list)
-
-
-def normalise_code(text: str) -> str:
-    return "".join(ch for ch in str(text or "").upper() if ch.isalnum())[:32]
 
 
 def _text(value, label, limit) -> str:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.security import client_ip
 from config.text import request_ip
 from surveys import services, throttle
+from surveys.codes import normalise_code
 from surveys.forms import AnswerForm, CodeForm
 from surveys.models import HouseholdCode
 
@@ -20,7 +21,7 @@ def _questions(survey):
 def _usable(code_text: str):
     """(code, refusal message)."""
     code = (HouseholdCode.objects.select_related("round__questionnaire", "round__unit", "village")
-            .filter(code=services.normalise_code(code_text)).first())
+            .filter(code=normalise_code(code_text)).first())
     if code is None:
         return None, _("This code does not exist. Check the code printed on your slip.")
     if code.used_at is not None:
