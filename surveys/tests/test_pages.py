@@ -85,8 +85,8 @@ def test_the_round_page_shows_results_with_the_interval_and_coverage(client, w):
     client.force_login(w["officer"])
     page = text(client.get(f"/khao-sat/dot/{survey.pk}/"))
     assert "93,6%" in page and "khoảng tin cậy 95%: 87,9–96,7%" in page
-    assert "78,1%" in page and "125 trên 160 hộ" in page
-    assert "Mức hài lòng tham chiếu: 90%" in page and "chưa được xác nhận" in page
+    assert "78,1%" in page and "125 trên 160 hộ" in page and "Khoảng tin cậy 95%" in page
+    assert "Mức hài lòng tham chiếu: 90%" in page and "chưa xác nhận mức cho xã" in page
     assert "ít nhất 70% số hộ" in page and "Ninh Thuận" in page
     body = client.get(f"/khao-sat/dot/{survey.pk}/").content.decode()
     village = re.search(r'<tr data-village="Bản Mế">(.*?)</tr>', body, re.S).group(1)

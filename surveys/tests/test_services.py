@@ -162,6 +162,7 @@ def test_a_broken_xlsform_is_refused_with_every_reason():
     assert rejected.value.errors == [
         "trang tính choices, dòng 3: lựa chọn a có hai lần trong danh sách yn.",
         "trang tính survey, dòng 2: danh sách lựa chọn nope không có trong trang tính choices.",
+        "trang tính survey, dòng 3: tên q1 được dùng hai lần.",
         "trang tính survey, dòng 4: tên \"1bad\" không phải tên XLSForm hợp lệ (chữ, số, _ . -; tối đa 64 ký tự).",
         "trang tính survey, dòng 5: câu hỏi q3 không có nhãn.",
     ]
