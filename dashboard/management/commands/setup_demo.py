@@ -19,6 +19,7 @@ from finance import demo as finance_demo
 from planning.demo import ensure_demo_plan, ensure_demo_plan_2026, ensure_demo_roadmaps
 from portal.demo import ensure_demo_portal
 from reporting.services import ensure_default_schedules
+from surveys import demo as surveys_demo
 from units.loaders import load_province
 
 
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             if roadmaps.get("items"):
                 self.stdout.write(f"Lộ trình minh họa ({code}): {roadmaps['items']} mục.")
         self.stdout.write(finance_demo.summary_vi(finance_demo.ensure_demo_finance()))
+        self.stdout.write(surveys_demo.summary_vi(surveys_demo.ensure_demo_surveys()))
         self.stdout.write(f"Cổng công khai (/cong-khai/): công bố các kỳ {', '.join(ensure_demo_portal())}.")
         # The login comes last, where the person starting the demo looks for it.
         self.stdout.write(self.style.SUCCESS("Đăng nhập demo (http://127.0.0.1:8000), mỗi vai trò một tài khoản:"))
