@@ -30,6 +30,10 @@ FRAME_HELP = _("One village a line: name; households; households to survey (opti
                "Example: Thôn Nà Lốc; 120; 100")
 
 
+LIST_HELP = _("One household a line: village; household (e.g. the head of household). A village with a list "
+              "gets one code per listed household, printed beside its name.")
+
+
 class RoundForm(TextFieldsMixin, forms.Form):
     questionnaire = forms.ModelChoiceField(label=_("Questionnaire"), queryset=Questionnaire.objects.all())
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -41,6 +45,8 @@ class RoundForm(TextFieldsMixin, forms.Form):
     dossier = forms.ModelChoiceField(label=_("Recognition dossier"), queryset=None, required=False)
     villages = forms.CharField(label=_("Household frame"), help_text=FRAME_HELP, max_length=20000,
                                widget=forms.Textarea(attrs={"rows": 6}))
+    household_list = forms.CharField(label=_("Household list (optional)"), help_text=LIST_HELP, required=False,
+                                     max_length=400000, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, periods, dossiers, **kwargs):
         super().__init__(*args, **kwargs)

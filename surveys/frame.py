@@ -59,3 +59,38 @@ def parse_frame(text: str) -> tuple[list[VillageSpec], list[str]]:
         seen.add(name.casefold())
         villages.append(VillageSpec(name, households, sample))
     return villages, errors
+
+
+MAX_LISTED = 20_000
+
+
+def parse_households(text: str, villages: list[VillageSpec]) -> tuple[dict[str, list[str]], list[str]]:
+    """The optional household list: one household a line, "village; household". Returns the
+    names by village (as named in the frame) and the problems."""
+    names = {v.name.casefold(): v.name for v in villages}
+    listed: dict[str, list[str]] = {}
+    errors = []
+    lines = [(n, line.strip()) for n, line in enumerate((text or "").splitlines(), start=1) if line.strip()]
+    if len(lines) > MAX_LISTED:
+        return {}, [_("At most %(max)s households in the list.") % {"max": MAX_LISTED}]
+    for number, line in lines:
+        where = _("household list, line %(n)s") % {"n": number}
+        parts = [p.strip() for p in re.split(r"[;\t]", line, maxsplit=1)]
+        if len(parts) != 2 or not parts[0] or not parts[1]:
+            errors.append(_("%(where)s: write \"village; household\".") % {"where": where})
+            continue
+        village = names.get(parts[0].casefold())
+        if village is None:
+            errors.append(_("%(where)s: the village %(name)s is not in the frame.") % {"where": where,
+                                                                                    "name": parts[0][:60]})
+            continue
+        household = parts[1][:200]
+        if has_forbidden_characters(household) or household.startswith(("=", "+", "@")):
+            errors.append(_("%(where)s: the household name is not plain text.") % {"where": where})
+            continue
+        listed.setdefault(village, []).append(household)
+    for spec in villages:
+        if len(listed.get(spec.name, [])) > spec.households:
+            errors.append(_("The list has more households in %(name)s than the frame (%(n)s).") % {
+                "name": spec.name, "n": spec.households})
+    return listed, errors

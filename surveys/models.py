@@ -126,6 +126,21 @@ class Village(models.Model):
         return self.name
 
 
+class Household(models.Model):
+    """A household of the optional household list of a village: its code is printed beside it.
+    Pages show answers only in aggregate; the list serves distribution and follow-up."""
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="households_listed")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class HouseholdCode(models.Model):
     """A one-time code handed to one household: it opens the web form once."""
 

@@ -22,6 +22,7 @@ from surveys.models import (
     Answer,
     Channel,
     Choice,
+    Household,
     HouseholdCode,
     Question,
     Questionnaire,
@@ -156,8 +157,11 @@ def _deciding(questionnaire: Questionnaire) -> Question | None:
 
 @transaction.atomic
 def create_round(unit, questionnaire: Questionnaire, *, title: str, conducted_by: str, starts_on: datetime.date,
-                 ends_on: datetime.date, villages: list[VillageSpec], period=None, dossier=None, user=None,
-                 ip_address: str | None = None) -> Round:
+                 ends_on: datetime.date, villages: list[VillageSpec], households: dict[str, list[str]] | None = None,
+                 period=None, dossier=None, user=None, ip_address: str | None = None) -> Round:
+    """A round with its household frame; `households` (optional) lists the households of some
+    villages by name: their codes are then made one per listed household."""
+    households = households or {}
     if unit.kind not in COMMUNE_LEVEL_KINDS:
         raise SurveyRefused(_("A survey round belongs to a commune."))
     title = _text(title, _("The title"), 300)
@@ -173,12 +177,17 @@ def create_round(unit, questionnaire: Questionnaire, *, title: str, conducted_by
     survey = Round.objects.create(unit=unit, questionnaire=questionnaire, title=title, period=period,
                                   dossier=dossier, conducted_by=by, starts_on=starts_on, ends_on=ends_on,
                                   created_at=timezone.now(), created_by=_recorder(user))
-    Village.objects.bulk_create([Village(round=survey, position=i, name=v.name, households=v.households,
-                                         sample=v.sample) for i, v in enumerate(villages, start=1)])
+    created = Village.objects.bulk_create([
+        Village(round=survey, position=i, name=v.name, households=v.households,
+                sample=len(households[v.name]) if households.get(v.name) else v.sample)
+        for i, v in enumerate(villages, start=1)])
+    Household.objects.bulk_create([Household(village=village, position=n, name=name) for village in created
+                                   for n, name in enumerate(households.get(village.name, []), start=1)])
     audit.record(action="survey.round_create", object_type="survey_round", object_id=survey.pk, user=user,
                  unit=unit, after={"title": title, "questionnaire": questionnaire.code, "by": by,
                                    "from": starts_on.isoformat(), "to": ends_on.isoformat(),
                                    "villages": [[v.name, v.households, v.sample] for v in villages],
+                                   "listed": sum(len(names) for names in households.values()),
                                    "dossier": dossier.pk if dossier else None},
                  ip_address=ip_address)
     return survey
@@ -203,7 +212,7 @@ def _new_code(taken: set[str]) -> str:
 def generate_codes(survey: Round, *, user=None, ip_address: str | None = None) -> int:
     """One code per household to survey in each village (those missing); returns how many were made."""
     survey = _locked_open(survey)
-    villages = list(survey.villages.all())
+    villages = list(survey.villages.prefetch_related("households_listed"))
     have = {}
     for village_id, number in HouseholdCode.objects.filter(round=survey).values_list("village_id", "number"):
         have[village_id] = max(have.get(village_id, 0), number)
@@ -212,8 +221,10 @@ def generate_codes(survey: Round, *, user=None, ip_address: str | None = None) -
     taken: set[str] = set()
     rows = []
     for village in villages:
+        listed = [h.name for h in village.households_listed.all()]
         for number in range(have.get(village.pk, 0) + 1, village.sample + 1):
-            rows.append(HouseholdCode(round=survey, village=village, number=number, code=_new_code(taken)))
+            rows.append(HouseholdCode(round=survey, village=village, number=number, code=_new_code(taken),
+                                      household=listed[number - 1] if number <= len(listed) else ""))
     # A clash with a code of another round is astronomically unlikely; the unique index refuses it.
     HouseholdCode.objects.bulk_create(rows)
     audit.record(action="survey.codes", object_type="survey_round", object_id=survey.pk, user=user,

@@ -13,7 +13,7 @@ from assessments.models import Period
 from config.text import attachment_response, request_ip, safe_stem
 from surveys import exports, imports, queries, rules, services
 from surveys.forms import RoundForm, SatisfactionForm, UploadForm
-from surveys.frame import parse_frame
+from surveys.frame import parse_frame, parse_households
 from surveys.models import Channel, Questionnaire, Round
 from surveys.permissions import can_manage_questionnaires, can_read_questionnaires, can_run_rounds
 from surveys.xlsform import FormRejected, parse_workbook
@@ -102,13 +102,17 @@ def round_list(request, ref):
         if form.is_valid():
             data = form.cleaned_data
             villages, problems = parse_frame(data["villages"])
+            households, listed_problems = parse_households(data["household_list"], villages)
+            for problem in listed_problems:
+                form.add_error("household_list", problem)
+            problems += listed_problems
             for problem in problems:
                 form.add_error("villages", problem)
             if not problems:
                 try:
                     survey = services.create_round(
                         unit, data["questionnaire"], title=data["title"], conducted_by=data["conducted_by"],
-                        starts_on=data["starts_on"], ends_on=data["ends_on"], villages=villages,
+                        starts_on=data["starts_on"], ends_on=data["ends_on"], villages=villages, households=households,
                         period=data["period"], dossier=data["dossier"], user=request.user,
                         ip_address=request_ip(request))
                 except services.SurveyRefused as exc:

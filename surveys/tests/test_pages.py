@@ -213,3 +213,29 @@ def test_the_public_form_is_rate_limited(client, w, settings):
     blocked = client.post("/phieu-khao-sat/", {"code": good})
     assert blocked.status_code == 429 and "Nhập sai mã quá nhiều lần" in text(blocked)
     cache.clear()
+
+
+def test_a_household_list_gives_one_named_code_per_listed_household(client, w):
+    commune = w["communes"][0]
+    form = services.ensure_default_questionnaire()
+    client.force_login(w["commune0"])
+    today = timezone.localdate()
+    data = {"questionnaire": form.pk, "title": "Đợt 2", "conducted_by": "UBMTTQ xã", "starts_on": today.isoformat(),
+            "ends_on": today.isoformat(), "villages": "Thôn Nà Lốc; 3\nBản Mế; 40; 30"}
+    bad = client.post(f"/khao-sat/xa/{commune.ref}/", {**data, "household_list": "Thôn Nà Lốc; Hộ ông A\nThôn X; Hộ B"})
+    assert bad.status_code == 400 and "danh sách hộ, dòng 2: thôn Thôn X không có trong danh sách thôn." in text(bad)
+    too_many = "\n".join(f"Thôn Nà Lốc; Hộ {i}" for i in range(4))
+    bad = client.post(f"/khao-sat/xa/{commune.ref}/", {**data, "household_list": too_many})
+    assert "Danh sách có nhiều hộ ở Thôn Nà Lốc hơn số hộ của thôn (3)." in text(bad)
+    assert Round.objects.count() == 0
+    client.post(f"/khao-sat/xa/{commune.ref}/", {**data, "household_list": "thôn nà lốc; Hộ ông Lò Văn A\n"
+                                                                          "Thôn Nà Lốc; Hộ bà Vàng Thị B"})
+    survey = Round.objects.get()
+    assert list(survey.villages.values_list("name", "sample")) == [("Thôn Nà Lốc", 2), ("Bản Mế", 30)]
+    client.post(f"/khao-sat/dot/{survey.pk}/tao-ma/")
+    codes = HouseholdCode.objects.filter(round=survey)
+    assert codes.count() == 32
+    assert list(codes.filter(village__name="Thôn Nà Lốc").values_list("household", flat=True)) == [
+        "Hộ ông Lò Văn A", "Hộ bà Vàng Thị B"]
+    page = text(client.get(f"/khao-sat/dot/{survey.pk}/ma-ho/"))
+    assert "Hộ bà Vàng Thị B" in page
