@@ -255,3 +255,25 @@ def test_a_round_is_refused_without_a_usable_frame_or_dates(commune):
     with pytest.raises(services.SurveyRefused):
         services.create_round(commune.parent, form, title="x", conducted_by="MTTQ", starts_on=today,
                               ends_on=today, villages=parse_frame("A; 3")[0])
+
+
+def test_hostile_files_are_refused_with_a_message(commune):
+    survey = make_round(commune)
+    questions = _questions(survey)
+    with pytest.raises(services.AnswersRejected) as rejected:
+        imports.read_excel(SimpleUploadedFile("x.xlsx", b"PK\x03\x04 not really a zip"), questions)
+    assert rejected.value.errors[0].startswith("Không đọc được tệp dưới dạng bảng tính Excel (.xlsx)")
+    with pytest.raises(services.AnswersRejected) as rejected:
+        imports.read_kobo(SimpleUploadedFile("x.csv", "thôn;hai_long_chung\n".encode("utf-16")), questions)
+    assert "UTF-8" in rejected.value.errors[0]
+    with pytest.raises(services.AnswersRejected) as rejected:
+        imports.read_kobo(SimpleUploadedFile("x.csv", b"a;b\n1;2\n"), questions)
+    assert rejected.value.errors[0].startswith("Không cột nào của tệp khớp với câu hỏi")
+    # Control characters, huge numbers and formula-looking text: refused or kept as plain text.
+    text = "hai_long_chung;y_kien_khac\nco;=HYPERLINK(\"http://x\")\nco;xin\x0bchao\n".encode()
+    read, _unknown = imports.read_kobo(SimpleUploadedFile("x.csv", text), questions)
+    with pytest.raises(services.AnswersRejected) as rejected:
+        services.record_answers(survey, read, channel=Channel.KOBO)
+    assert rejected.value.errors == ["dòng 3: câu hỏi y_kien_khac: câu trả lời chứa ký tự điều khiển ẩn"]
+    services.record_answers(survey, read[:1], channel=Channel.KOBO)
+    assert Answer.objects.get(question__name="y_kien_khac").value == '=HYPERLINK("http://x")'
