@@ -193,6 +193,22 @@ def create_round(unit, questionnaire: Questionnaire, *, title: str, conducted_by
     return survey
 
 
+@transaction.atomic
+def attach_dossier(survey: Round, dossier, *, user=None, ip_address: str | None = None) -> Round:
+    """Attach the round to a recognition dossier of its commune (its result can then feed the
+    dossier's survey stage once the round is closed)."""
+    survey = Round.objects.select_for_update().get(pk=survey.pk)
+    if dossier.unit_id != survey.unit_id:
+        raise SurveyRefused(_("The dossier belongs to another commune."))
+    if survey.dossier_id is not None:
+        raise SurveyRefused(_("The round is already attached to a dossier."))
+    survey.dossier = dossier
+    survey.save(update_fields=["dossier"])
+    audit.record(action="survey.round_dossier", object_type="survey_round", object_id=survey.pk, user=user,
+                 unit=survey.unit, after={"dossier": dossier.pk}, ip_address=ip_address)
+    return survey
+
+
 def _locked_open(survey: Round) -> Round:
     locked = Round.objects.select_for_update().get(pk=survey.pk)
     if not locked.is_open:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("dot/<int:pk>/nhap-excel/", views.round_import_excel, name="import_excel"),
     path("dot/<int:pk>/nhap-kobo/", views.round_import_kobo, name="import_kobo"),
     path("dot/<int:pk>/dong/", views.round_close, name="close"),
+    path("dot/<int:pk>/ho-so/", views.round_attach, name="attach"),
 ]

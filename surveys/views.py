@@ -134,9 +134,14 @@ def _round(request, pk, *, run=False) -> Round:
 
 
 def _round_page(request, survey, *, errors=None, unknown=None, status=200):
-    return render(request, "surveys/round_detail.html", {
+    can_run = can_run_rounds(request.user, survey.unit)
+    attach = None
+    if can_run and survey.dossier_id is None:
+        dossiers = list(survey.unit.dossiers.exclude(stage="decision"))
+        attach = dossiers or None
+    return render(request, "surveys/round_detail.html", {"attach": attach,
         "survey": survey, "unit": survey.unit, "result": queries.round_results(survey),
-        "can_run": can_run_rounds(request.user, survey.unit), "upload": UploadForm(),
+        "can_run": can_run, "upload": UploadForm(),
         "errors": errors or [], "unknown": unknown or [], "rules": rules}, status=status)
 
 
@@ -227,4 +232,21 @@ def round_close(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The round was closed."))
+    return redirect("surveys:round", pk=pk)
+
+
+@login_required
+@require_POST
+def round_attach(request, pk):
+    survey = _round(request, pk, run=True)
+    dossier = survey.unit.dossiers.filter(pk=request.POST.get("dossier") or 0).exclude(stage="decision").first()
+    if dossier is None:
+        messages.error(request, _("Choose a dossier of the commune."))
+        return redirect("surveys:round", pk=pk)
+    try:
+        services.attach_dossier(survey, dossier, user=request.user, ip_address=request_ip(request))
+    except services.SurveyRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The round is attached to the dossier."))
     return redirect("surveys:round", pk=pk)

@@ -7,7 +7,7 @@ from surveys.tests.helpers import make_round, rows
 
 NAMES = {f"surveys.services.{n}" for n in (
     "import_questionnaire", "ensure_default_questionnaire", "set_satisfaction", "create_round",
-    "generate_codes", "close_round", "record_answers", "answer_with_code")}
+    "generate_codes", "close_round", "record_answers", "answer_with_code", "attach_dossier")}
 
 
 def cases(w, user):
@@ -26,6 +26,17 @@ def cases(w, user):
         return services.answer_with_code(HouseholdCode.objects.filter(round=survey).first().code,
                                          {"hai_long_chung": "co"})
 
+    def attached():
+        from django.utils import timezone
+
+        from assessments import services as values
+        from assessments.tests.helpers import values_for
+        from recognition import services as dossiers
+
+        values.record_values(commune, w["period"], values_for(w["period"]), source="Báo cáo xã")
+        dossier = dossiers.register_dossier(commune, w["period"], "ntm", registered_on=timezone.localdate())
+        return services.attach_dossier(make_round(commune), dossier, user=user)
+
     return {
         "surveys.services.import_questionnaire": lambda: services.import_questionnaire(
             default_form.spec(), source="test", user=user),
@@ -37,4 +48,5 @@ def cases(w, user):
         "surveys.services.close_round": lambda: services.close_round(answered(), user=user),
         "surveys.services.record_answers": answered,
         "surveys.services.answer_with_code": with_code,
+        "surveys.services.attach_dossier": attached,
     }

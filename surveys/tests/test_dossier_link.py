@@ -91,3 +91,30 @@ def test_the_dossier_page_offers_the_closed_round(client, criteria_sets, django_
     assert dossier.stage == Stage.SURVEY and dossier.survey.satisfied == 19
     page = client.get(f"/cong-nhan/{dossier.pk}/").content.decode()
     assert "19 trên 20 hộ được khảo sát hài lòng" in page and f"Đợt khảo sát số {survey.pk}" in page
+
+
+def test_a_round_is_attached_to_a_dossier_from_its_page(client, criteria_sets):
+    from accounts import services as accounts
+    from accounts.models import OrganisationKind
+
+    dossier, communes = _dossier_at_posting()
+    survey = make_round(dossier.unit)
+    org = accounts.ensure_organisation(code="xa0", name="UBND xã", kind=OrganisationKind.COMMUNE, unit=communes[0])
+    officer = accounts.create_user(by=None, username="xa0", full_name="Xã", email="", organisation=org,
+                                   role=Role.COMMUNE_OFFICER, password="Survey-Pass-2026!")
+    other = accounts.ensure_organisation(code="xa1", name="UBND xã 1", kind=OrganisationKind.COMMUNE,
+                                         unit=communes[1])
+    outsider = accounts.create_user(by=None, username="xa1", full_name="Xã 1", email="", organisation=other,
+                                    role=Role.COMMUNE_OFFICER, password="Survey-Pass-2026!")
+    client.force_login(outsider)
+    assert client.post(f"/khao-sat/dot/{survey.pk}/ho-so/", {"dossier": dossier.pk}).status_code == 403
+    client.force_login(officer)
+    page = client.get(f"/khao-sat/dot/{survey.pk}/").content.decode()
+    assert f'<option value="{dossier.pk}">' in page
+    response = client.post(f"/khao-sat/dot/{survey.pk}/ho-so/", {"dossier": dossier.pk})
+    assert response.status_code == 302
+    survey.refresh_from_db()
+    assert survey.dossier_id == dossier.pk
+    assert 'id="attach-form"' not in client.get(f"/khao-sat/dot/{survey.pk}/").content.decode()
+    with pytest.raises(services.SurveyRefused):
+        services.attach_dossier(survey, dossier)

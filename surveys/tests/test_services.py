@@ -270,7 +270,7 @@ def test_hostile_files_are_refused_with_a_message(commune):
         imports.read_kobo(SimpleUploadedFile("x.csv", b"a;b\n1;2\n"), questions)
     assert rejected.value.errors[0].startswith("Không cột nào của tệp khớp với câu hỏi")
     # Control characters, huge numbers and formula-looking text: refused or kept as plain text.
-    text = "hai_long_chung;y_kien_khac\nco;=HYPERLINK(\"http://x\")\nco;xin\x0bchao\n".encode()
+    text = b"hai_long_chung;y_kien_khac\nco;=HYPERLINK(\"http://x\")\nco;xin\x0bchao\n"
     read, _unknown = imports.read_kobo(SimpleUploadedFile("x.csv", text), questions)
     with pytest.raises(services.AnswersRejected) as rejected:
         services.record_answers(survey, read, channel=Channel.KOBO)
