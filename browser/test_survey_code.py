@@ -55,3 +55,23 @@ def test_a_household_answers_on_a_phone_once(code, phone):
     assert Response.objects.count() == 1
     # The refusal is answered with status 400, which the browser logs; nothing else went wrong.
     assert phone.errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+
+
+def test_the_survey_pages_fit_a_phone(code, phone, django_user_model):
+    from surveys.models import Channel
+    from surveys.tests.helpers import rows
+
+    survey = code.round
+    services.record_answers(survey, rows([("Thôn Nà Lốc", True)] * 30 + [("Bản Mế", False)] * 4),
+                            channel=Channel.EXCEL)
+    admin = django_user_model.objects.create_user("root", password="x-Strong-Pass-2025", is_superuser=True)
+    phone.login(admin)
+    widths = {}
+    for url in ("/khao-sat/", f"/khao-sat/phieu/{survey.questionnaire.pk}/", f"/khao-sat/xa/{survey.unit.ref}/",
+                f"/khao-sat/dot/{survey.pk}/", f"/khao-sat/dot/{survey.pk}/ma-ho/"):
+        assert phone.goto(url).status == 200, url
+        widths[url] = phone.scroll_width()
+    page_text = phone.page.inner_text("main")
+    assert "Bản Mế" in page_text
+    assert all(w <= 390 for w in widths.values()), widths
+    assert not phone.errors, phone.errors
