@@ -99,7 +99,9 @@ class DossierEvent(models.Model):
 
 
 class Survey(models.Model):
-    """The result of the residents' satisfaction survey attached to a dossier (minimal: counts)."""
+    """The result of the residents' satisfaction survey attached to a dossier: a summary typed by
+    hand (decisions prepared outside the system), or the counts of a closed `surveys.Round`
+    attached to the dossier, copied when the stage is recorded (`source` names the round)."""
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="survey")
     conducted_by = models.CharField(max_length=200)
