@@ -34,7 +34,14 @@ def test_the_survey_stage_takes_a_closed_rounds_result(criteria_sets):
     with pytest.raises(DossierRefused) as refused:
         dossiers.record_survey(dossier, round=survey)
     assert "vẫn đang mở" in refused.value.message
+    condition = next(c for c in checks.conditions(dossier) if c.label == "Sự hài lòng của người dân")
+    assert condition.state == checks.UNKNOWN
     services.close_round(survey)
+    # Closed: the condition is known from the round before the stage is recorded.
+    condition = next(c for c in checks.conditions(dossier) if c.label == "Sự hài lòng của người dân")
+    assert condition.state == checks.MET
+    assert condition.detail == ("Đợt khảo sát đã kết thúc \"Khảo sát sự hài lòng 2026\": 93,3% của 120 hộ; "
+                                "chưa ghi vào hồ sơ.")
     result = dossiers.record_survey(dossier, round=survey)
     assert (result.households_surveyed, result.satisfied, result.households_total) == (120, 112, 160)
     assert result.share == 93.3 and result.interval == (87.4, 96.6) and result.coverage == 75.0
@@ -51,6 +58,8 @@ def test_a_round_under_the_threshold_is_refused_with_the_reason(criteria_sets):
     services.record_answers(survey, rows([("Thôn Nà Lốc", True)] * 85 + [("Bản Mế", False)] * 15),
                             channel=Channel.EXCEL)
     services.close_round(survey)
+    condition = next(c for c in checks.conditions(dossier) if c.label == "Sự hài lòng của người dân")
+    assert condition.state == checks.UNMET and "85%" in condition.detail
     with pytest.raises(DossierRefused) as refused:
         dossiers.record_survey(dossier, round=survey)
     assert "85%" in refused.value.message and "90%" in refused.value.message
