@@ -242,3 +242,39 @@ def test_a_household_list_gives_one_named_code_per_listed_household(client, w):
         "Hộ ông Lò Văn A", "Hộ bà Vàng Thị B"]
     page = text(client.get(f"/khao-sat/dot/{survey.pk}/ma-ho/"))
     assert "Hộ bà Vàng Thị B" in page
+
+
+def test_the_excel_template_is_downloaded_filled_and_imported_all_or_nothing(client, w):
+    from openpyxl import load_workbook
+
+    survey = make_round(w["communes"][0])
+    client.force_login(w["commune0"])
+    download = client.get(f"/khao-sat/dot/{survey.pk}/mau-nhap.xlsx")
+    assert download["Content-Disposition"] == f'attachment; filename="mau-nhap-khao-sat-{survey.pk}.xlsx"'
+    wb = load_workbook(io.BytesIO(download.content))
+    ws = wb["TraLoi"]
+    assert ws["A2"].value == "Thôn" and ws["B2"].value.startswith("Ông/bà có hài lòng")
+    ws.append(["Bản Mế", "co", "hai_long"])
+    ws.append(["Bản Mế", "khong", "chua_hai_long"])
+    ws.append(["Thôn Nà Lốc", "", "hai_long"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    bad = client.post(f"/khao-sat/dot/{survey.pk}/nhap-excel/",
+                      {"file": SimpleUploadedFile("tra-loi.xlsx", buffer.getvalue())})
+    assert bad.status_code == 400
+    assert "trang tính TraLoi, dòng 5: câu hỏi hai_long_chung" in text(bad) and "Không có gì được nhập" in text(bad)
+    assert Response.objects.count() == 0
+    ws.delete_rows(5)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    good = client.post(f"/khao-sat/dot/{survey.pk}/nhap-excel/",
+                       {"file": SimpleUploadedFile("tra-loi.xlsx", buffer.getvalue())}, follow=True)
+    assert "Đã nhập câu trả lời của 2 hộ." in text(good)
+    assert sorted(Response.objects.values_list("satisfied", flat=True)) == [False, True]
+    assert "50,0%" in text(good) and "1 trên 2 hộ trả lời" in text(good)
+    # Closed: the round takes no more files and says so.
+    client.post(f"/khao-sat/dot/{survey.pk}/dong/")
+    again = client.post(f"/khao-sat/dot/{survey.pk}/nhap-excel/",
+                        {"file": SimpleUploadedFile("tra-loi.xlsx", buffer.getvalue())})
+    assert again.status_code == 400 and "Đợt khảo sát đã kết thúc, không nhận thêm câu trả lời." in text(again)
+    assert Response.objects.count() == 2
