@@ -70,14 +70,6 @@ class SurveyForm(TextFieldsMixin, forms.Form):
         return data
 
 
-def step_form(dossier, data=None, files=None):
-    """The form of the dossier's next step (the survey step offers the dossier's closed rounds)."""
-    form_class = STEP_FORMS[dossier.next_stage]
-    if form_class is SurveyForm:
-        return form_class(data, files, dossier=dossier)
-    return form_class(data, files)
-
-
 class AppraisalForm(TextFieldsMixin, forms.Form):
     appraised_by = forms.CharField(label=_("Appraising body"), max_length=200)
     appraised_on = forms.DateField(label=_("Appraisal date"), widget=DateInput())
@@ -103,3 +95,11 @@ STEP_FORMS = {
     Stage.APPRAISAL: AppraisalForm,
     Stage.DECISION: DecisionForm,
 }
+
+
+def step_form(dossier, *args, **kwargs):
+    """The form of the dossier's next step (the survey step offers the dossier's closed rounds)."""
+    form_class = STEP_FORMS[dossier.next_stage]
+    if form_class is SurveyForm:
+        kwargs["dossier"] = dossier
+    return form_class(*args, **kwargs)
