@@ -72,12 +72,34 @@ class PostingForm(TextFieldsMixin, forms.Form):
 
 
 class SurveyForm(TextFieldsMixin, forms.Form):
-    conducted_by = forms.CharField(label=_("Who conducted the survey"), max_length=200)
-    conducted_on = forms.DateField(label=_("Survey date"), widget=DateInput())
+    """The result of a closed survey round attached to the dossier, or a summary typed by hand."""
+
+    round = forms.ModelChoiceField(label=_("Result of a survey round"), queryset=None, required=False,
+                                   empty_label=_("— none: enter the summary below —"))
+    conducted_by = forms.CharField(label=_("Who conducted the survey"), max_length=200, required=False)
+    conducted_on = forms.DateField(label=_("Survey date"), widget=DateInput(), required=False)
     households_total = forms.IntegerField(label=_("Households in the commune"), min_value=1, required=False)
-    households_surveyed = forms.IntegerField(label=_("Households surveyed"), min_value=1)
-    satisfied = forms.IntegerField(label=_("Households satisfied"), min_value=0)
+    households_surveyed = forms.IntegerField(label=_("Households surveyed"), min_value=1, required=False)
+    satisfied = forms.IntegerField(label=_("Households satisfied"), min_value=0, required=False)
     source = forms.CharField(label=_("Source document"), max_length=300, required=False)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        from surveys.models import Round
+
+        super().__init__(*args, **kwargs)
+        rounds = Round.objects.filter(dossier=dossier, status="closed") if dossier else Round.objects.none()
+        self.fields["round"].queryset = rounds
+        if not rounds.exists():
+            del self.fields["round"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("round"):
+            for name in ("conducted_by", "conducted_on", "households_surveyed", "satisfied"):
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, forms.ValidationError(self.fields[name].error_messages["required"],
+                                                               code="required"))
+        return data
 
 
 class AppraisalForm(TextFieldsMixin, forms.Form):
@@ -160,5 +182,8 @@ REVOCATION_STEP_FORMS = {
 
 
 def step_form(dossier, *args, **kwargs):
-    forms_by_stage = REVOCATION_STEP_FORMS if dossier.is_revocation else STEP_FORMS
-    return forms_by_stage[dossier.next_stage](*args, **kwargs)
+    """The form of the dossier's next step (the survey step offers the dossier's closed rounds)."""
+    form_class = (REVOCATION_STEP_FORMS if dossier.is_revocation else STEP_FORMS)[dossier.next_stage]
+    if form_class is SurveyForm:
+        kwargs["dossier"] = dossier
+    return form_class(*args, **kwargs)

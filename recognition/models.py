@@ -3,8 +3,6 @@ outcome is an `assessments.models.Recognition`. Every change goes through recogn
 
 from __future__ import annotations
 
-import math
-
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planning.evidence import validate_evidence_content
 from planning.models import EVIDENCE_EXTENSIONS, _evidence_storage, validate_evidence_size
+from surveys import stats
 
 
 class Stage(models.TextChoices):
@@ -153,7 +152,9 @@ class DossierEvent(models.Model):
 
 
 class Survey(models.Model):
-    """The result of the residents' satisfaction survey attached to a dossier (minimal: counts)."""
+    """The result of the residents' satisfaction survey attached to a dossier: a summary typed by
+    hand (decisions prepared outside the system), or the counts of a closed `surveys.Round`
+    attached to the dossier, copied when the stage is recorded (`source` names the round)."""
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="survey")
     conducted_by = models.CharField(max_length=200)
@@ -170,26 +171,16 @@ class Survey(models.Model):
     @property
     def share(self) -> float:
         """Satisfied households in percent of those surveyed, one decimal."""
-        return round(100 * self.satisfied / self.households_surveyed, 1) if self.households_surveyed else 0.0
+        return stats.share(self.satisfied, self.households_surveyed) or 0.0
 
     @property
     def interval(self) -> tuple[float, float] | None:
-        """The 95% Wilson score interval of the satisfied share, in percent (one decimal); it
-        treats the surveyed households as a simple random sample, which a census-like survey is
-        not, so it is shown as an indication."""
-        n = self.households_surveyed
-        if not n:
-            return None
-        z, p = 1.959964, self.satisfied / n
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        return round(100 * (centre - half), 1), round(100 * (centre + half), 1)
+        """The 95% Wilson score interval of the satisfied share (surveys.stats.wilson_interval)."""
+        return stats.wilson_interval(self.satisfied, self.households_surveyed)
 
     @property
     def coverage(self) -> float | None:
-        if not self.households_total:
-            return None
-        return round(100 * self.households_surveyed / self.households_total, 1)
+        return stats.share(self.households_surveyed, self.households_total)
 
 
 class Broadcast(models.Model):

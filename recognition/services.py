@@ -214,10 +214,16 @@ def answer_comment(comment: PostingComment, *, answer: str, answered_on: datetim
 
 
 @transaction.atomic
-def record_survey(dossier: Dossier, *, conducted_by: str, conducted_on: datetime.date, households_surveyed: int,
-                  satisfied: int, households_total: int | None = None, source: str = "", user=None,
+def record_survey(dossier: Dossier, *, conducted_by: str = "", conducted_on: datetime.date | None = None,
+                  households_surveyed: int | None = None, satisfied: int | None = None,
+                  households_total: int | None = None, source: str = "", round=None, user=None,
                   ip_address: str | None = None) -> Survey:
+    """The survey stage: a summary typed by hand, or (`round`) the result of a closed survey round
+    of the surveys app attached to this dossier, copied as it stands (like the snapshot)."""
     dossier = _locked(dossier, Stage.POSTING)
+    if round is not None:
+        conducted_by, conducted_on, households_surveyed, satisfied, households_total, source = _round_summary(
+            dossier, round)
     by = _text(conducted_by, _("Who conducted the survey"))
     _not_future(conducted_on, _("The survey date"))
     if not households_surveyed or households_surveyed < 1:
@@ -237,6 +243,22 @@ def record_survey(dossier: Dossier, *, conducted_by: str, conducted_on: datetime
              action="survey", after={"surveyed": households_surveyed, "satisfied": satisfied,
                                      "total": households_total, "share": survey.share})
     return survey
+
+
+def _round_summary(dossier: Dossier, survey_round) -> tuple:
+    from surveys.queries import round_results
+
+    survey_round.refresh_from_db()
+    if survey_round.dossier_id != dossier.pk:
+        raise DossierRefused(_("The survey round is not attached to this dossier."))
+    if survey_round.is_open:
+        raise DossierRefused(_("The survey round is still open; close it before using its result."))
+    result = round_results(survey_round)
+    source = _("Survey round no. %(id)s: %(title)s") % {"id": survey_round.pk, "title": survey_round.title}
+    # The survey ended on its last day, or earlier when the round was closed before it.
+    ended = min(survey_round.ends_on, timezone.localdate(survey_round.closed_at))
+    return (survey_round.conducted_by, ended, result.rate.answered, result.rate.satisfied,
+            result.households, source[:300])
 
 
 @transaction.atomic

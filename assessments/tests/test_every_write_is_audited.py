@@ -26,6 +26,7 @@ from planning import services as planning
 from planning.models import Phase, SupportTeamMember
 from portal.tests import audit_cases as portal_cases
 from recognition.tests import audit_cases as recognition_cases
+from surveys.tests import audit_cases as surveys_cases
 from units import loaders
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,7 @@ def _cases(world, tmp_path):
         **finance_cases.cases(w, user),
         **portal_cases.cases(w, user),
         **recognition_cases.cases(w, user),
+        **surveys_cases.cases(w, user),
     }
 
 
@@ -273,6 +275,7 @@ CASE_NAMES = {
 } | finance_cases.NAMES
 CASE_NAMES |= portal_cases.NAMES
 CASE_NAMES |= recognition_cases.NAMES
+CASE_NAMES |= surveys_cases.NAMES
 
 
 @pytest.mark.parametrize("name", sorted(CASE_NAMES))
