@@ -149,6 +149,9 @@ class RecognitionForm(TextFieldsMixin, forms.Form):
     decision_date = forms.DateField(label=_("Decision date"), help_text=_("dd/mm/yyyy"))
     issuer = forms.CharField(label=_("Issued by"), max_length=200)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    before_system = forms.BooleanField(
+        label=_("Recorded directly: the decision was taken before this system existed"), required=False)
+    signed_scan = forms.FileField(label=_("Signed scan (PDF, JPG, PNG)"), required=False)
 
     def __init__(self, *args, levels: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)

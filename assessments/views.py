@@ -100,7 +100,8 @@ def commune_detail(request, ref):
             status=status,
             evaluations=queries.explained_results(unit, period, evaluations),
         )
-    context["recognitions"] = unit.recognitions.select_related("revocation", "recorded_by").order_by("decision_date")
+    context["recognitions"] = unit.recognitions.select_related("revocation", "recorded_by",
+                                                               "decision_record").order_by("decision_date")
     context["history"] = queries.value_history(unit)[:200]
     context["lineage_from"] = unit.predecessor_links.select_related("predecessor")
     context["lineage_to"] = unit.successor_links.select_related("successor")
@@ -174,19 +175,25 @@ def recognition_add(request, ref):
     if not can_manage_reference(request.user):
         raise PermissionDenied
     names, ranks, family = _level_choices(unit)
-    form = RecognitionForm(request.POST or None, levels=names)
+    form = RecognitionForm(request.POST or None, request.FILES or None, levels=names)
     if request.method == "POST" and form.is_valid():
+        from recognition.decisions import DecisionRefused, record_direct_recognition
+
         data = form.cleaned_data
-        services.record_recognition(
-            unit, level_code=data["level_code"], level_rank=ranks[data["level_code"]], family=family,
-            decision_number=data["decision_number"], decision_date=data["decision_date"],
-            issuer=data["issuer"], note=data["note"], user=request.user,
-            ip_address=request_ip(request),
-        )
-        messages.success(request, _("The recognition decision was recorded."))
-        return redirect("assessments:detail", ref=unit.ref)
+        try:
+            record_direct_recognition(
+                unit, level_code=data["level_code"], level_rank=ranks[data["level_code"]], family=family,
+                decision_number=data["decision_number"], decision_date=data["decision_date"],
+                issuer=data["issuer"], note=data["note"], before_system=data["before_system"],
+                signed_scan=data["signed_scan"], user=request.user, ip_address=request_ip(request),
+            )
+        except DecisionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The recognition decision was recorded."))
+            return redirect("assessments:detail", ref=unit.ref)
     return render(request, "assessments/recognition_form.html",
-                  {"unit": unit, "form": form, "title": _("Record a recognition decision")})
+                  {"unit": unit, "form": form, "title": _("Record a recognition decision"), "multipart": True})
 
 
 @login_required

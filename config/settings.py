@@ -299,3 +299,4 @@ if NTM_LOG_FORMAT == "json":
         if _handler.get("class") == "logging.StreamHandler":
             _handler["formatter"] = "json"
 # --- end of production settings ---------------------------------------------------------------------
+INSTALLED_APPS += ["surveys"]  # residents' satisfaction surveys (issue 13, item 3)

@@ -28,6 +28,7 @@ from planning.models import Phase, SupportTeamMember
 from portal.tests import audit_cases as portal_cases
 from recognition.tests import audit_cases as recognition_cases
 from reporting.tests import audit_cases as reporting_extra_cases
+from surveys.tests import audit_cases as surveys_cases
 from units import loaders
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ EXEMPT = {
 }
 # Write modules that are not named services.py.
 WRITE_MODULES = ["assessments/groups.py", "assessments/periods.py", "assessments/recognitions.py",
-                 "planning/transfer.py", "finance/ledger.py"]
+                 "planning/transfer.py", "finance/ledger.py", "recognition/decisions.py"]
 
 
 @pytest.fixture
@@ -120,6 +121,7 @@ def _cases(world, tmp_path):
         **recognition_cases.cases(w, user),
         **reporting_extra_cases.cases(w, user),
         **notification_cases.cases(w, user),
+        **surveys_cases.cases(w, user),
     }
 
 
@@ -279,6 +281,7 @@ CASE_NAMES |= portal_cases.NAMES
 CASE_NAMES |= recognition_cases.NAMES
 CASE_NAMES |= reporting_extra_cases.NAMES
 CASE_NAMES |= notification_cases.NAMES
+CASE_NAMES |= surveys_cases.NAMES
 
 
 @pytest.mark.parametrize("name", sorted(CASE_NAMES))
