@@ -11,3 +11,8 @@ def test_every_page_links_the_local_favicon(client):
     path = finders.find("img/favicon.svg")
     assert path and open(path, encoding="utf-8").read().lstrip().startswith("<svg")
     assert "http" not in settings.STATIC_URL
+
+
+def test_favicon_ico_leads_to_the_same_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/img/favicon.svg"
