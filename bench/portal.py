@@ -65,6 +65,26 @@ def start_gunicorn(port: int, data_dir: Path, secret: str) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
 
+def server_cpu_seconds(master: int) -> float | None:
+    """User + system CPU time of the gunicorn master and its workers so far (Linux /proc), or None."""
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(entry) == master or int(fields[1]) == master:  # fields[1]: the parent pid
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / tick
+    except (OSError, ValueError):
+        return None
+
+
 def wait_ready(url: str, server: subprocess.Popen, timeout: float = 60) -> bytes:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -143,14 +163,25 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip the same load on /healthz (answered before Django's stack: the "
                              "server's own ceiling on this machine at this moment)")
+    parser.add_argument("--data-dir", type=Path,
+                        help="an existing data folder with the demo (kept; default: a new one, set up and removed)")
     args = parser.parse_args()
 
-    data_dir = start_django("ntm-bench-portal-")
+    if args.data_dir:
+        data_dir = args.data_dir.resolve()
+        os.environ["NTM_DATA_DIR"] = str(data_dir)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
+    else:
+        data_dir = start_django("ntm-bench-portal-")
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connections
 
-    call_command("setup_demo", stdout=open(os.devnull, "w"))
+    if not args.data_dir:
+        call_command("setup_demo", stdout=open(os.devnull, "w"))
     connections.close_all()
     port = free_port()
     url = f"http://127.0.0.1:{port}{args.path}"
@@ -169,12 +200,15 @@ def main() -> int:
         # request, and each worker fills its own cache (with Redis they share one).
         load_test(args.path, seconds=3)
         load = os.getloadavg()[0]
+        cpu_before = server_cpu_seconds(server.pid)
         result = load_test(args.path)
+        cpu_after = server_cpu_seconds(server.pid)
         baseline = None if args.no_baseline else load_test("/healthz")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if not args.data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
     throughput = result["requests"] / result["seconds"]
     ok = result["p95"] < 100 and result["errors"] == 0
     print(f"public province page {args.path} on gunicorn ({workers} workers, {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
@@ -183,6 +217,10 @@ def main() -> int:
     print(f"  throughput {throughput:.0f} requests/s ({result['requests']} requests)")
     print(f"  latency p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms, "
           f"max {result['max']:.1f} ms (target p95 < 100 ms)")
+    if cpu_before is not None and cpu_after is not None and result["requests"]:
+        per_request = (cpu_after - cpu_before) * 1000 / result["requests"]
+        print(f"  server CPU {per_request:.2f} ms per request (gunicorn and Django, all workers): "
+              f"about {os.cpu_count() * 1000 / per_request:.0f} requests/s if the {os.cpu_count()} cores were its own")
     print(f"  errors {result['errors']} ({result['error_detail']}) (target 0)")
     print(f"  {'target met' if ok else 'TARGET MISSED'} (load average {load:.1f} on {os.cpu_count()} cores "
           "when the run started)")
