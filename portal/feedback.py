@@ -27,6 +27,8 @@ from django.utils import timezone
 from portal.sanitise import SPAM_WORDS, spam_words
 from portal.visits import day_salt
 
+MAX_LENGTH = 3000  # characters of a feedback text
+
 LINK_RE = re.compile(
     r"(https?:|ftp:|www\.|\b[a-z0-9][a-z0-9-]*\s*(\.|\[\.\]|\(\.\)|\bdot\b)\s*"
     r"(com|net|org|info|biz|xyz|top|club|bet|vip|io|me|co|cc|tk|ly|link|site|online|vn)\b)",

@@ -40,7 +40,7 @@ class SettingsForm(TextFieldsMixin, forms.Form):
         return value
 
 
-FEEDBACK_MAX_LENGTH = 3000
+FEEDBACK_MAX_LENGTH = 3000  # portal.feedback.MAX_LENGTH
 
 
 class FeedbackForm(TextFieldsMixin, forms.Form):

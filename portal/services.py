@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from config.text import has_forbidden_characters
 from planning.evidence import content_matches
 from portal import feedback as rules
 from portal.cache import pages_changed
@@ -200,6 +201,10 @@ def submit_feedback(*, text: str, name: str = "", contact: str = "", unit=None, 
         raise ValueError("feedback is about a commune or an article")
     if article is not None and not article.versions.exists():
         raise ValidationError(_("This article is not published."))
+    text, name, contact = (text or "").strip(), (name or "").strip()[:100], (contact or "").strip()[:200]
+    if not text or len(text) > rules.MAX_LENGTH or has_forbidden_characters(text + name + contact):
+        raise ValidationError(_("Write your feedback (at most %(n)d characters, no control characters).")
+                              % {"n": rules.MAX_LENGTH})
     if not rules.take_slot(ip):
         raise ValidationError(_("You have sent too many messages from this connection. Please try again "
                                 "in an hour; the messages already sent are waiting for the office."),

@@ -219,6 +219,10 @@ def test_hostile_text_is_refused_or_shown_escaped(commune, client, officer):
     assert "ký tự điều khiển" in client.post(form_url(commune), {"text": "Đường hỏng\x0b nặng lắm"},
                                              REMOTE_ADDR=IP).content.decode()
     assert not Feedback.objects.exists()
+    for text in ("", "   ", "x" * 3001, "Đường\x00 hỏng"):  # the service refuses it too
+        with pytest.raises(ValidationError, match="Hãy viết nội dung phản ánh"):
+            services.submit_feedback(unit=commune, text=text, ip=IP)
+    assert not Feedback.objects.exists()
     # Markup is data: held (it has a link), published by a moderator only as escaped text.
     item = services.submit_feedback(unit=commune, name='<b onmouseover="x">Tên</b>', text=HOSTILE, ip=IP)
     assert item.status == FeedbackStatus.HELD
