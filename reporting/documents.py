@@ -393,6 +393,7 @@ def disbursement_table(summary) -> tuple[list[str], list[list]]:
     headers = ["Chương trình / nguồn vốn", "Kế hoạch vốn (đồng)", "Đã phân bổ (đồng)", "Đã giải ngân (đồng)",
                "Tỷ lệ giải ngân so với kế hoạch (%)"]
     rows = [[g.label, g.plan, g.allocated, g.disbursed, g.rate] for g in summary.by_programme]
+    rows += [[f"Nội dung: {g.label}", g.plan, g.allocated, g.disbursed, g.rate] for g in summary.by_component]
     rows += [[f"Nguồn: {g.label}", g.plan, g.allocated, g.disbursed, g.rate] for g in summary.by_source]
     rows.append(["Tổng cộng", summary.plan, summary.allocated, summary.disbursed, summary.rate])
     return headers, rows
