@@ -211,7 +211,8 @@ def main() -> int:
             shutil.rmtree(data_dir, ignore_errors=True)
     throughput = result["requests"] / result["seconds"]
     ok = result["p95"] < 100 and result["errors"] == 0
-    print(f"public province page {args.path} on gunicorn ({workers} workers, {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
+    extra = os.environ.get("GUNICORN_CMD_ARGS")
+    print(f"public province page {args.path} on gunicorn ({f'GUNICORN_CMD_ARGS={extra!r}' if extra else f'{workers} workers'}, {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
           f"cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}), {result['generator']}, "
           f"{args.connections} connections, {args.seconds} s:")
     print(f"  throughput {throughput:.0f} requests/s ({result['requests']} requests)")
