@@ -66,6 +66,7 @@ def test_a_resident_sends_feedback_without_login_and_it_waits_for_moderation(com
     response = send(client, commune, "Đường trục thôn 3 hỏng nặng, đề nghị sửa trước mùa mưa.",
                     name="Nguyễn Văn A", contact="0912 345 678")
     assert response.status_code == 302 and response["Location"] == "/cong-khai/phan-anh/da-gui/"
+    assert "sessionid" not in response.cookies and "messages" not in response.cookies
     thanks = client.get(response["Location"])
     assert "Phản ánh của bạn đã được gửi" in thanks.content.decode() and not thanks.cookies
     item = Feedback.objects.get()
