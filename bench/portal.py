@@ -203,7 +203,11 @@ def main() -> int:
         cpu_before = server_cpu_seconds(server.pid)
         result = load_test(args.path)
         cpu_after = server_cpu_seconds(server.pid)
-        baseline = None if args.no_baseline else load_test("/healthz")
+        baseline = None
+        if not args.no_baseline:
+            base_before = server_cpu_seconds(server.pid)
+            baseline = load_test("/healthz")
+            base_after = server_cpu_seconds(server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -227,7 +231,9 @@ def main() -> int:
           "when the run started)")
     if baseline is not None:
         print(f"  same load on /healthz (no view, no template): {baseline['requests'] / baseline['seconds']:.0f} "
-              f"requests/s, p95 {baseline['p95']:.1f} ms, errors {baseline['errors']}")
+              f"requests/s, p95 {baseline['p95']:.1f} ms, errors {baseline['errors']}"
+              + (f", server CPU {(base_after - base_before) * 1000 / baseline['requests']:.2f} ms per request"
+                 if base_before is not None and base_after is not None and baseline["requests"] else ""))
     return 0
 
 
