@@ -6,6 +6,7 @@ from config.text import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, TextFieldsMixin
 from config.widgets import DateInput
 from planning.evidence import validate_evidence_content
 from planning.models import EVIDENCE_EXTENSIONS, FundingSource, ItemStatus, TaskOwner, TaskStatus
+from units.models import UnitKind
 
 
 def agencies():
@@ -129,11 +130,14 @@ class CommuneTargetForm(TextFieldsMixin, forms.Form):
         self.fields["level_code"].choices = [("", _("— none (remove the target) —")), *levels]
         groups: dict[str, list] = {}
         for unit in communes:
-            parent = unit.parent.name if unit.parent_id and unit.parent.kind == "district" else ""
+            parent = unit.parent.name if unit.parent_id and unit.parent.kind == UnitKind.DISTRICT else ""
             groups.setdefault(parent, []).append((unit.ref, unit.name))
         choices = [("", _("— pick a commune —"))]
         for parent, options in groups.items():
-            choices.extend(options) if not parent else choices.append((parent, options))
+            if parent:
+                choices.append((parent, options))  # an <optgroup> per district
+            else:
+                choices.extend(options)
         self.fields["commune"].choices = choices
 
     def clean(self):
