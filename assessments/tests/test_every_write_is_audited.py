@@ -145,6 +145,8 @@ def _planning_cases(w, user, phase, agency):
             phase, {2025: (10, "16.5")}, user=user),
         "planning.services.set_commune_target": lambda: planning.set_commune_target(
             commune, "ntm", 2025, user=user),
+        "planning.services.set_targets_grid": lambda: planning.set_targets_grid(
+            phase, {("ntm", 2024): 3}, {2024: (12, "15.5")}, user=user),
         "planning.services.set_helping_agency": lambda: planning.set_helping_agency(agency, commune, user=user),
         "planning.services.add_support_member": lambda: planning.add_support_member(
             commune, name="Ông A", role="Tổ trưởng", user=user),
@@ -263,6 +265,7 @@ CASE_NAMES = {
     "planning.services.create_items", "planning.services.update_item", "planning.services.set_item_status",
     "planning.services.add_task", "planning.services.set_task_status", "planning.services.add_progress_note",
     "planning.services.set_year_targets", "planning.services.set_commune_target",
+    "planning.services.set_targets_grid",
     "planning.services.set_helping_agency", "planning.services.add_support_member",
     "planning.services.remove_support_member", "planning.services.record_field_visit",
     "reporting.services.create_schedule", "reporting.services.generate_periods",
