@@ -196,7 +196,7 @@ def decode_cursor(cursor: str) -> int:
     """The id after which the page starts; HttpError 422 for anything not made by encode_cursor."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not text.startswith("k") or not text[1:].isdigit() or len(text) > 20:
+        if not text.startswith("k") or not text[1:].isascii() or not text[1:].isdigit() or len(text) > 20:
             raise ValueError(text)
         return int(text[1:])
     except (ValueError, UnicodeDecodeError, binascii.Error):

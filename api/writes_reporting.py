@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -144,6 +145,8 @@ def return_report(request, submission_id: Id, payload: ReturnIn):
     submission = submission_for_user(request.user, submission_id)
     form = ReturnForm({"comment": payload.comment})
     if not form.is_valid():
+        if not payload.comment.strip():
+            raise HttpError(422, _("Say why the report is returned."))
         raise HttpError(422, " ".join(form.errors.get("comment", [])))
 
     def do():
