@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from ninja import Path, Query, Router, Schema
 
-from api.core import READ_ERRORS, PageMeta, PageNo, PageSize, as_json, paginate
+from api.core import READ_ERRORS, PageMeta, PageNo, PageSize, paginate
 from finance import queries
 from finance.models import Programme, Source
 from finance.permissions import project_for_user, readable_unit_ids
@@ -165,9 +165,14 @@ class SummaryOut(Schema):
     slow_projects: list[SlowProjectOut]
 
 
+def _rate(value) -> str | None:
+    """A percentage with its one decimal, as the pages show it ("40.0")."""
+    return None if value is None else str(value)
+
+
 def _group(g) -> dict:
     return {"label": g.label, "plan": g.plan, "allocated": g.allocated, "disbursed": g.disbursed,
-            "rate": as_json(g.rate)}
+            "rate": _rate(g.rate)}
 
 
 def _plan_year(year: int | None) -> tuple[int, Unit]:
@@ -189,15 +194,15 @@ def summary(request, year: Year = None):
     year, province = _plan_year(year)
     s = queries.year_summary(province, year, unit_ids=readable_unit_ids(request.user))
     return {"province": province.ref, "year": s.year, "as_of": s.as_of, "illustrative": s.illustrative,
-            "plan": s.plan, "allocated": s.allocated, "disbursed": s.disbursed, "rate": as_json(s.rate),
-            "rate_allocated": as_json(s.rate_allocated), "debt": s.debt_total,
+            "plan": s.plan, "allocated": s.allocated, "disbursed": s.disbursed, "rate": _rate(s.rate),
+            "rate_allocated": _rate(s.rate_allocated), "debt": s.debt_total,
             "by_programme": [_group(g) for g in s.by_programme], "by_source": [_group(g) for g in s.by_source],
             "monthly": [{"month": m, "cumulative": c, "plan": p} for m, c, p in s.monthly],
             "communes": [{"unit": c.ref, "name": c.name, "projects": c.projects, "allocated": c.allocated,
-                          "disbursed": c.disbursed, "rate": as_json(c.rate), "debt": c.debt,
+                          "disbursed": c.disbursed, "rate": _rate(c.rate), "debt": c.debt,
                           "priority": c.priority, "target_year": c.target_year} for c in s.communes],
             "slow_projects": [{"id": p.pk, "code": p.code, "name": p.name, "unit": p.unit_ref,
-                               "allocated": p.allocated, "disbursed": p.disbursed, "rate": as_json(p.rate)}
+                               "allocated": p.allocated, "disbursed": p.disbursed, "rate": _rate(p.rate)}
                               for p in s.slow_projects]}
 
 
@@ -299,7 +304,7 @@ def get_project(request, project_id: Annotated[int, Path(ge=1, le=2**62)]):
         {"id": r["allocation"].pk, "plan_line": r["allocation"].plan_line_id,
          "description": describe_line(r["allocation"].plan_line), "amount": r["allocation"].amount,
          "decision_number": r["allocation"].decision_number, "decision_date": r["allocation"].decision_date,
-         "disbursed": r["disbursed"], "rate": as_json(r["rate"]),
+         "disbursed": r["disbursed"], "rate": _rate(r["rate"]),
          "months": [{"month": m.month, "cumulative": m.cumulative, "amount": m.amount} for m in r["months"]],
          "decisions": [_adjustment(a) for a in r["history"]]}
         for r in detail["rows"]], "debts": [_debt(r) for r in detail["debts"]]}

@@ -54,7 +54,7 @@ def test_a_project_shows_its_allocation_months_and_debt(get, full):
     body = get("commune_a", f"/api/finance/projects/{project.pk}")
     assert (body["code"], body["allocated"], body["disbursed"]) == ("DA-A", BILLION, 400_000_000)
     (allocation,) = body["allocations"]
-    assert allocation["rate"] == "40" and allocation["decision_number"] == "101/QĐ-UBND"
+    assert allocation["rate"] == "40.0" and allocation["decision_number"] == "101/QĐ-UBND"
     assert allocation["months"] == [{"month": "2024-03-01", "cumulative": 400_000_000, "amount": 400_000_000}]
     assert [(d["amount"], d["outstanding"], d["since"]) for d in body["debts"]] == [
         (300_000_000, 300_000_000, "2023-12-31")]
