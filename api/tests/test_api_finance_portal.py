@@ -111,3 +111,48 @@ def test_heavy_reads_answer_304_until_the_data_changes(client, full):
     other = client.get("/api/finance/summary?year=2024", HTTP_AUTHORIZATION=f"Bearer {raw['commune_a']}",
                        HTTP_IF_NONE_MATCH=changed["ETag"])
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/finance/summary?year=2024", "/api/finance/projects", "/api/finance/debts",
+                                 "/api/finance/plans", "/api/finance/programmes", "/api/portal/news",
+                                 "/api/portal/documents", "/api/submissions", "/api/roadmap-items"])
+@pytest.mark.parametrize("role", ["admin", "district"])
+def test_query_counts_do_not_grow_with_the_rows(client, full, url, role):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from finance import services as finance
+    from planning import services as planning
+    from portal import services as portal
+
+    world, extra, raw = full
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw[role]}"}
+
+    def count():
+        with time_machine.travel(helpers.TODAY, tick=False), CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, **auth).status_code == 200
+        return len(ctx.captured_queries)
+
+    count()  # the token's last use is written on the first request only
+    small = count()
+    admin, a, b = world["users"]["admin"], world["units"]["A"], world["units"]["B"]
+    with time_machine.travel(helpers.TODAY, tick=False):
+        projects = finance.create_projects([
+            finance.ProjectSpec(unit=unit, code=f"DA-X{i}", name=f"Kênh {i}", kind="irrigation", owner="UBND xã")
+            for i, unit in enumerate([a, b] * 3)])
+        for p in projects:
+            allocation = finance.set_allocation(project=p, plan_line=extra["line"], amount=100_000_000,
+                                                decision_number="102/QĐ-UBND", decision_date=datetime.date(2024, 2, 1))
+            finance.record_disbursements([finance.DisbursementEntry(allocation, datetime.date(2024, 5, 1), 10_000_000)])
+            finance.record_debt(p, amount=5_000_000, since=datetime.date(2024, 1, 1))
+        for i in range(3):
+            article = portal.save_draft(admin, title=f"Tin {i}", summary="", body="<p>x</p>")
+            portal.submit_for_review(admin, article)
+            portal.publish(admin, article)
+            portal.add_document(admin, title=f"VB {i}", number=f"{i}/QĐ", issued_on=None, kind="decision",
+                                upload=SimpleUploadedFile("x.pdf", helpers.PDF + str(i).encode()))
+        planning.create_items([planning.ItemSpec(
+            unit=unit, family=helpers.FAMILY, indicators={"10.1": ("10", "30", "≥ 39")}, title=f"Việc {i}",
+            target_date=datetime.date(2026, 12, 31), estimated_cost=10) for i, unit in enumerate([a, b] * 3)])
+    assert count() == small
