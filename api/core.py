@@ -59,6 +59,7 @@ The API of the NTM monitor. Every request sends `Authorization: Bearer <token>`;
 with its user's role and units. Errors come in Vietnamese or English by `Accept-Language`.
 """
 
+
 class Api(NinjaAPI):
     """NinjaAPI with a content ETag on every successful GET that did not set one itself (the
     heavy value reads set a cheaper one from their rows), answered 304 on If-None-Match; and

@@ -119,6 +119,8 @@ def test_the_matrix_names_every_operation_of_the_schema(client, full):
     schema = client.get("/api/openapi.json").json()
     operations = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
     assert operations == set(matrix(world, extra))
+    ids = [op["operationId"] for ops in schema["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids)) and "api_reads_list_values" in ids  # ids kept across the split
 
 
 OPERATIONS = [
