@@ -89,3 +89,21 @@ def test_a_draft_over_the_api_keeps_the_page_text_rules(post, full):
     ok = post("commune_n", url, {"sections": {section: "Bản nháp", "unknown": "bỏ qua"}, "draft": True})
     assert ok.status_code == 200 and ok.json()["state"] == "draft"
     assert Submission.objects.get(period=april).sections[section] == "Bản nháp"
+
+
+@pytest.mark.parametrize("role, sees", [("admin", "BN"), ("officer", "BN"), ("agency", "BN"), ("viewer", "BN"),
+                                        ("commune_n", "N"), ("commune_b", "B"), ("district", ""),
+                                        ("commune_a", "")])
+def test_the_submission_list_follows_the_reporting_pages(client, full, role, sees):
+    """Province-wide readers see every report, a reporter its own: not those of the communes it
+    reads (the district officer reads B, whose report is B's own)."""
+    from reporting import services as reporting
+    from reporting.reporters import Reporter
+
+    world, extra, raw = full
+    with time_machine.travel(helpers.TODAY, tick=False):
+        of_b = reporting.submit(user=world["users"]["admin"], period=extra["march"],
+                                reporter=Reporter(unit=world["units"]["B"]), sections=extra["sections"])
+        rows = client.get("/api/submissions", HTTP_AUTHORIZATION=f"Bearer {raw[role]}").json()
+    ids = {"B": of_b.pk, "N": extra["submission"].pk}
+    assert [r["id"] for r in rows] == sorted(ids[k] for k in sees)
