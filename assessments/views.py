@@ -102,7 +102,7 @@ def commune_detail(request, ref):
         )
     context["recognitions"] = unit.recognitions.select_related("revocation", "recorded_by",
                                                                "decision_record").order_by("decision_date")
-    context["history"] = queries.value_history(unit)[:200]
+    context["history"] = queries.value_history(unit)
     context["lineage_from"] = unit.predecessor_links.select_related("predecessor")
     context["lineage_to"] = unit.successor_links.select_related("successor")
     context["finance"] = commune_finance(unit)

@@ -243,6 +243,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ntm-monitor@localhost")
 # Days before a report's due date when the first reminder goes out (the second: the day after it).
 NTM_REMINDER_DAYS_BEFORE = env_int("NTM_REMINDER_DAYS_BEFORE", 3)
+NTM_API_IDEMPOTENCY_HOURS = env_int("NTM_API_IDEMPOTENCY_HOURS", 24)  # API Idempotency-Key lifetime
 # Celery (production only; config/celery.py): the broker, e.g. redis://127.0.0.1:6379/0.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TIMEZONE = TIME_ZONE
@@ -300,3 +301,9 @@ if NTM_LOG_FORMAT == "json":
             _handler["formatter"] = "json"
 # --- end of production settings ---------------------------------------------------------------------
 INSTALLED_APPS += ["surveys"]  # residents' satisfaction surveys (issue 13, item 3)
+# Residents' feedback on the public portal: at most NTM_FEEDBACK_LIMIT messages per address (counted under a keyed hash, never the address) per window.
+NTM_FEEDBACK_LIMIT = env_int("NTM_FEEDBACK_LIMIT", 5)
+NTM_FEEDBACK_WINDOW_SECONDS = env_int("NTM_FEEDBACK_WINDOW_SECONDS", 3600)
+# Public portal pages kept in the cache (portal/cache.py) for their max-age, at most this many seconds (0: off).
+NTM_PORTAL_CACHE_SECONDS = env_int("NTM_PORTAL_CACHE_SECONDS", 300)
+MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "portal.cache.PublicPageCacheMiddleware")

@@ -408,6 +408,11 @@ def optimiser_inputs(rows: list[RankRow]):
     return candidates, needs
 
 
+def commune_targets(units: QuerySet[Unit]) -> list[CommuneTarget]:
+    """The communes' target levels and years among `units`, by year then commune name (one query)."""
+    return list(CommuneTarget.objects.filter(unit__in=units).select_related("unit").order_by("year", "unit__name"))
+
+
 def province_units(ctx: PeriodContext) -> list[Unit]:
     return list(programme_communes(ctx.period.as_of, province_on(ctx.period.as_of)).order_by("sort_name"))
 

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from accounts import services as accounts
 from accounts.models import OrganisationKind, Role
+from api.tests import audit_cases as api_cases
 from assessments import services as assessments
 from assessments.tests.helpers import make_period
 from audit.models import AuditRecord
@@ -122,6 +123,7 @@ def _cases(world, tmp_path):
         **reporting_extra_cases.cases(w, user),
         **notification_cases.cases(w, user),
         **surveys_cases.cases(w, user),
+        **api_cases.cases(w, user),
     }
 
 
@@ -149,6 +151,8 @@ def _planning_cases(w, user, phase, agency):
             phase, {2025: (10, "16.5")}, user=user),
         "planning.services.set_commune_target": lambda: planning.set_commune_target(
             commune, "ntm", 2025, user=user),
+        "planning.services.set_targets_grid": lambda: planning.set_targets_grid(
+            phase, {("ntm", 2024): 3}, {2024: (12, "15.5")}, user=user),
         "planning.services.set_helping_agency": lambda: planning.set_helping_agency(agency, commune, user=user),
         "planning.services.add_support_member": lambda: planning.add_support_member(
             commune, name="Ông A", role="Tổ trưởng", user=user),
@@ -267,6 +271,7 @@ CASE_NAMES = {
     "planning.services.create_items", "planning.services.update_item", "planning.services.set_item_status",
     "planning.services.add_task", "planning.services.set_task_status", "planning.services.add_progress_note",
     "planning.services.set_year_targets", "planning.services.set_commune_target",
+    "planning.services.set_targets_grid",
     "planning.services.set_helping_agency", "planning.services.add_support_member",
     "planning.services.remove_support_member", "planning.services.record_field_visit",
     "reporting.services.create_schedule", "reporting.services.generate_periods",
@@ -282,6 +287,7 @@ CASE_NAMES |= recognition_cases.NAMES
 CASE_NAMES |= reporting_extra_cases.NAMES
 CASE_NAMES |= notification_cases.NAMES
 CASE_NAMES |= surveys_cases.NAMES
+CASE_NAMES |= api_cases.NAMES
 
 
 @pytest.mark.parametrize("name", sorted(CASE_NAMES))

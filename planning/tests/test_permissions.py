@@ -53,7 +53,7 @@ def test_a_viewers_post_changes_nothing(world, client):
     for action, data in [("status", {"status": "cancelled", "reason": "x"}), ("note", {"date": "2025-01-01", "text": "x"}),
                          ("task", {"title": "x", "owner": "commune"})]:
         assert client.post(f"/ke-hoach/muc/{item.pk}/{action}/", data).status_code == 403
-    assert client.post("/ke-hoach/muc-tieu/sua/", {"kind": "year", "y-year": "2025", "y-min_criteria": "1"}).status_code == 403
+    assert client.post("/ke-hoach/muc-tieu/sua/", {"kind": "grid", "min-2025": "1"}).status_code == 403
     assert client.post("/ke-hoach/giup-do/", {"kind": "member", "m-commune": c1.ref, "m-name": "A"}).status_code == 403
     assert snapshot() == before
 
