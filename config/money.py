@@ -112,8 +112,13 @@ class AmountField(forms.DecimalField):
 class MoneyField(forms.IntegerField):
     """Whole đồng written the Vietnamese way: "12.500.000", "12500000 đ"."""
 
+    # Ten million billion đồng: above any programme's budget, far below the 64-bit columns'
+    # limit, so that a mistyped row of nines gets a message, not a database error.
+    MAX = 10**16
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", AmountInput(decimals=False))
+        kwargs.setdefault("max_value", self.MAX)
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
