@@ -180,6 +180,8 @@ MODEL_OF = {
 }
 
 FIELD_LABELS = {
+    "held_because": P("audit field", "Held for review because of"),
+    "answered": P("audit field", "Answered"),
     "state": P("audit field", "State"),
     "stage": P("audit field", "Stage"),
     "status": P("audit field", "Status"),

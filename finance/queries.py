@@ -289,7 +289,8 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
     # 4. per commune: projects, allocations and (when current) the latest figures
     communes: dict[int, CommuneRow] = {}
     for r in (allocs.values("project__unit_id", "project__unit__name", "project__unit__ref")
-              .annotate(s=Sum("amount"), n=Count("project", distinct=True), d=Sum("disbursed"))):
+              .annotate(s=Sum("amount"), n=Count("project", distinct=True), d=Sum("disbursed"))
+              .order_by("project__unit__sort_name")):
         communes[r["project__unit_id"]] = CommuneRow(r["project__unit_id"], r["project__unit__name"],
                                                      r["project__unit__ref"], projects=r["n"], allocated=r["s"],
                                                      disbursed=(r["d"] or 0) if current else 0)
@@ -370,7 +371,7 @@ def projects_for(*, province: Unit | None = None, year: int | None = None, unit_
         qs = qs.filter(allocations__plan_line__year=year).distinct()
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=unit_ids)
-    return qs.order_by("unit__name", "code")
+    return qs.order_by("unit__sort_name", "code")
 
 
 def project_detail(project: Project) -> dict:

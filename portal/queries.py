@@ -51,7 +51,7 @@ def commune_rows(period: Period) -> tuple[object, list[CommuneRow], object]:
     config = PortalSettings.current()
     ctx = period_context(period)
     province = province_on(period.as_of)
-    units = list(programme_communes(period.as_of, province).order_by("name")) if province else []
+    units = list(programme_communes(period.as_of, province).order_by("sort_name")) if province else []
     rows = []
     for s in commune_statuses(ctx, units):
         rec = s.recognition

@@ -110,7 +110,7 @@ def public_paths() -> list[str]:
     period = queries.public_period(None)
     if period is not None:
         paths += [reverse("portal:commune", args=[u.ref])
-                  for u in programme_communes(period.as_of).order_by("name")]
+                  for u in programme_communes(period.as_of).order_by("sort_name")]
     paths += [reverse("portal:article", args=[pk]) for pk in
               ArticleVersion.objects.values_list("article_id", flat=True).distinct().order_by("article_id")]
     return paths
