@@ -22,6 +22,8 @@ from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from assessments.periods import periods_of_unit
 from assessments.queries import group_status
 from config.text import request_ip
+from dashboard.areas import PARAM as AREA_PARAM
+from dashboard.areas import resolve_area
 from dashboard.lineage import predecessor_results
 from dashboard.views import selected_period
 from finance.queries import commune_finance
@@ -53,8 +55,10 @@ def commune_list(request):
     if period is None:
         return render(request, "assessments/commune_list.html", {"period": None})
     ctx = queries.period_context(period)
-    province = queries.province_on(period.as_of)
-    qs = visible_units(request.user, queries.annotated_communes(ctx, province))
+    # The whole country, a region or a province for users who may pick; else the province.
+    area, area_choices = resolve_area(request.user, period.as_of, request.GET.get(AREA_PARAM))
+    province = area.province
+    qs = visible_units(request.user, queries.annotated_communes(ctx, area=area))
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(name__icontains=q)
@@ -100,6 +104,7 @@ def commune_list(request):
                         "tc_max": tc_max, "rui_ro": request.GET.get("rui_ro"), "sap_xep": sort},
             "querystring": params.urlencode(),
             "can_import": can_enter_values_somewhere(request.user),
+            "area": area, "area_choices": area_choices, "area_param": AREA_PARAM,
         },
     )
 
