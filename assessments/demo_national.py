@@ -156,12 +156,13 @@ def _groups(units: list[Unit], rng: random.Random) -> dict[int, str]:
 
 
 def generate(*, old_codes: Iterable[str] | None = None, seed: int = SEED,
-             progress: Callable[[str], None] | None = None) -> dict:
+             progress: Callable[[str], None] | None = None, load: bool = True) -> dict:
     """Load the provinces (all by default, else the former provinces `old_codes` and the
     provinces of today that absorbed them) and fill 2024 and 2026. Idempotent: communes that
     have values in a period keep them."""
     old_codes = list(old_codes) if old_codes else None
-    load_all(old_codes, progress)
+    if load:  # load=False: the caller loaded the units already
+        load_all(old_codes, progress)
     rng = random.Random(seed)
     old = services.ensure_period(OLD_YEAR, as_of=AS_OF.get(OLD_YEAR), name=PERIOD_NAMES.get(OLD_YEAR))
     new = services.ensure_period(NEW_YEAR, name="Năm 2026")

@@ -21,6 +21,12 @@ def province_on(day: datetime.date) -> Unit | None:
     return Unit.objects.valid_on(day).filter(kind=UnitKind.PROVINCE, ref__in=refs).first()
 
 
+def national_deployment() -> bool:
+    """NTM_PROVINCE_REFS left empty: the deployment covers every province (a ministry's), and
+    the programme communes are those of the whole country."""
+    return not settings.NTM_PROVINCE_REFS.strip(" ,")
+
+
 def programme_communes(day: datetime.date, province: Unit | None = None, *, area=None) -> QuerySet[Unit]:
     """Communes (xã) of the province that take part in the programme on the day. With `area`
     (dashboard.areas.Area), those of its provinces instead: every province when it covers the
@@ -32,9 +38,10 @@ def programme_communes(day: datetime.date, province: Unit | None = None, *, area
             units = units.filter(Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
     else:
         province = province or province_on(day)
-        if province is None:
+        if province is not None:
+            units = units.under(province)
+        elif not national_deployment():
             return Unit.objects.none()
-        units = units.under(province)
     in_programme = UnitAttribute.objects.valid_on(day).filter(
         unit=OuterRef("pk"), name=AttributeName.IN_PROGRAMME, value="1"
     )
