@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.bulk import insert_rows, update_by_pk
+from assessments.bulk import current_values, insert_rows, update_by_pk
 from assessments.catalog import family_indicators, family_on
 from assessments.models import Evaluation, IndicatorValue, Period
 from assessments.values import ValueError_, check_typed_value, is_blank, parse_indicator_value
@@ -451,11 +451,7 @@ def evaluate_units(units: Iterable[Unit], period: Period, *, at=None) -> int:
     if family is None or not units:
         return 0
     unit_ids = [u.pk for u in units]
-    values: dict[int, dict[str, Any]] = {uid: {} for uid in unit_ids}
-    for unit_id, code, number, boolean in IndicatorValue.objects.filter(
-        unit_id__in=unit_ids, period=period, family=family, is_current=True
-    ).order_by().values_list("unit_id", "indicator", "number", "boolean"):
-        values[unit_id][code] = boolean if number is None else number
+    values = current_values(unit_ids, period.pk, family)
     _store_evaluations(unit_ids, period, family, values, at or timezone.now())
     return len(unit_ids)
 
