@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(PY) -m bench.excel
 	$(PY) -m bench.finance
 	$(PY) -m bench.api
+	$(PY) -m bench.portal
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*'

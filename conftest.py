@@ -131,6 +131,17 @@ def _objects_unfrozen_after_each_test():
         gc.unfreeze()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached public pages (portal/cache.py), rate-limit and login counters do not pass from one
+    test to the next in the same worker (the cache outlives the test's rolled-back transaction)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _media_in_a_temporary_folder(tmp_path_factory):
     """Uploaded files written by tests go to a temporary folder, never to ./data/media (and

@@ -13,6 +13,7 @@ A Django superuser is a technical account with every right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -113,6 +114,26 @@ def _compute(user) -> Scope:
     return NOTHING
 
 
+# Rules a template may ask about by name ({% can "rule" obj as ok %}, accounts.templatetags.access):
+# the same functions the views call, so a page offers only the links and buttons that open. Apps
+# register their own (planning.permissions, reporting.access) with @rule("name").
+RULES: dict[str, Callable[..., bool]] = {}
+
+
+def rule(name: str):
+    def register(function):
+        if RULES.get(name, function) is not function:
+            raise ValueError(f"access rule {name!r} is already registered")
+        RULES[name] = function
+        return function
+    return register
+
+
+def allows(user, name: str, *args) -> bool:
+    """Whether the registered rule `name` lets the user do it (KeyError for an unknown rule)."""
+    return bool(RULES[name](user, *args))
+
+
 def scope_for(user) -> Scope:
     """The user's scope, computed once per request (cached on the user object)."""
     cached = getattr(user, "_ntm_scope", None)
@@ -141,14 +162,17 @@ def filter_by_unit(user, queryset: QuerySet, field: str = "unit") -> QuerySet:
     return queryset.filter(**{f"{field}_id__in": scope.readable})
 
 
+@rule("view_province")
 def can_view_province(user) -> bool:
     return scope_for(user).reads_all
 
 
+@rule("view_unit")
 def can_view_unit(user, unit: Unit) -> bool:
     return scope_for(user).can_read(unit.pk)
 
 
+@rule("edit_values")
 def can_edit_values(user, unit: Unit) -> bool:
     scope = scope_for(user)
     if not scope.can_read(unit.pk) or not scope.can_write(unit.pk):
@@ -156,6 +180,7 @@ def can_edit_values(user, unit: Unit) -> bool:
     return scope.criteria is None or bool(scope.criteria)
 
 
+@rule("enter_values_somewhere")
 def can_enter_values_somewhere(user) -> bool:
     """Whether the user may change values of at least one unit (offers imports and entry)."""
     scope = scope_for(user)
@@ -168,10 +193,12 @@ def editable_criteria(user) -> frozenset[tuple[str, str]] | None:
     return scope_for(user).criteria
 
 
+@rule("manage_users")
 def can_manage_users(user) -> bool:
     return scope_for(user).manage_users
 
 
+@rule("manage_reference")
 def can_manage_reference(user) -> bool:
     """Criteria sets, phase plans, recognitions."""
     return scope_for(user).manage_reference
@@ -199,15 +226,9 @@ def commune_for_user(user, ref: str, *, write: bool = False) -> Unit:
 
 
 def home_url_name(user) -> tuple[str, tuple]:
-    """Where a user lands: the province dashboard, or their own scope."""
-    scope = scope_for(user)
-    if scope.reads_all:
-        return "dashboard:province", ()
-    profile = getattr(user, "profile", None)
-    unit = profile.scope if profile else None
-    if unit is not None and unit.kind in COMMUNE_LEVEL_KINDS:
-        return "assessments:detail", (unit.ref,)
-    return "assessments:list", ()
+    """Where a user lands after logging in: `/`, which shows the province dashboard to
+    province-wide roles and their own work to the others (dashboard.views.home)."""
+    return "dashboard:home", ()
 
 
 def can_pick_area(user) -> bool:

@@ -34,7 +34,7 @@ def scope_units(day: datetime.date | None = None, current: Unit | None = None):
     ).values("pk"))
     if current is not None:
         condition |= Q(pk=current.pk)
-    return Unit.objects.filter(condition).select_related("parent").order_by("kind", "parent__name", "name")
+    return Unit.objects.filter(condition).select_related("parent").order_by("kind", "parent__sort_name", "sort_name")
 
 
 def organisations(current: Organisation | None = None, day: datetime.date | None = None):

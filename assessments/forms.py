@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.catalog import IndicatorInfo
 from config.text import TextFieldsMixin
+from criteria.ordering import natural_key
 
 _BASE_NUMBER = re.compile(r"^-?[0-9]{1,14}(\.[0-9]{1,4})?$")
 
@@ -132,7 +133,9 @@ class ValuesForm(TextFieldsMixin, forms.Form):
                 section["editable"] += 1
                 value = field.value()
                 section["left"] += value is None or str(value).strip() == ""
-        result = list(sections.values())
+        # Each set's criteria in numeric order (1, 2, …, 19), whatever order its groups list them in.
+        level_order = {level: i for i, level in enumerate(dict.fromkeys(s["level"] for s in sections.values()))}
+        result = sorted(sections.values(), key=lambda s: (level_order[s["level"]], natural_key(s["number"])))
         if len({s["level"] for s in result}) < 2:  # one set: no need to say which
             for s in result:
                 s["level"] = ""
@@ -149,6 +152,9 @@ class RecognitionForm(TextFieldsMixin, forms.Form):
     decision_date = forms.DateField(label=_("Decision date"), help_text=_("dd/mm/yyyy"))
     issuer = forms.CharField(label=_("Issued by"), max_length=200)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    before_system = forms.BooleanField(
+        label=_("Recorded directly: the decision was taken before this system existed"), required=False)
+    signed_scan = forms.FileField(label=_("Signed scan (PDF, JPG, PNG)"), required=False)
 
     def __init__(self, *args, levels: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)

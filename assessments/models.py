@@ -229,6 +229,9 @@ class ImportJob(models.Model):
         FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # What the workbook holds: indicator values ("values", this app) or another app's import
+    # registered with assessments.excel.jobs.register_runner (e.g. "treasury", finance).
+    kind = models.CharField(max_length=16, default="values")
     file_name = models.CharField(max_length=255)
     # The uploaded workbook, kept NTM_IMPORT_RETENTION_DAYS days after the job ends (command
     # purge_import_files). `content` held it in the database before; only older jobs use it.

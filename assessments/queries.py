@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from assessments.catalog import base_set, family_on
 from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from criteria import engine
+from criteria.ordering import natural_key
 from criteria.queries import catalog_versions, current_catalog, spec_for_version
 from units.models import AttributeName, Unit, UnitAttribute, UnitKind
 
@@ -264,12 +265,35 @@ def _revocation(ctx: PeriodContext, status: CommuneStatus, level_rows: dict):
     return check
 
 
-def value_history(unit: Unit) -> QuerySet[IndicatorValue]:
-    return (
+def _indicator_places(family: str) -> dict[str, tuple[int, str, str]]:
+    """indicator code -> (set rank, set level code, label) in a family, the lowest set first (an
+    indicator shared by several sets belongs to the lowest)."""
+    places: dict[str, tuple[int, str, str]] = {}
+    for spec in sorted(current_catalog(family).values(), key=lambda s: s.level.rank):
+        for group in spec.groups:
+            for criterion in group.criteria:
+                for ind in criterion.indicators:
+                    places.setdefault(ind.code, (spec.level.rank, spec.level.code, ind.label or ind.code))
+    return places
+
+
+def value_history(unit: Unit, limit: int = 200) -> list[IndicatorValue]:
+    """The unit's recorded values, newest period first; in a period grouped by criteria set (each
+    row carries `set_level` and its `label`: "2.1" of the base set and "2.1" of the advanced set
+    are two indicators) and in natural order (1.1, 2.1, 10.1), newest record first. At most
+    `limit` rows; one query plus the catalog of each family met."""
+    rows = list(
         IndicatorValue.objects.filter(unit=unit)
         .select_related("period", "recorded_by")
-        .order_by("-period__start", "indicator", "-recorded_at", "-id")
+        .order_by("-period__start", "-recorded_at", "-id")[:limit]
     )
+    places = {family: _indicator_places(family) for family in {v.family for v in rows}}
+    for v in rows:
+        rank, v.set_level, v.label = places[v.family].get(v.indicator, (99, "", v.indicator))
+        v.set_rank = rank
+    rows.sort(key=lambda v: (-v.period.start.toordinal(), v.set_rank, natural_key(v.label),
+                             natural_key(v.indicator), -v.recorded_at.timestamp(), -v.pk))
+    return rows
 
 
 def annotated_communes(ctx: PeriodContext, province: Unit | None = None, *, area=None) -> QuerySet[Unit]:
@@ -309,7 +333,7 @@ def annotated_communes(ctx: PeriodContext, province: Unit | None = None, *, area
 def districts_of(province: Unit | None, day: datetime.date) -> QuerySet[Unit]:
     if province is None:
         return Unit.objects.none()
-    return Unit.objects.valid_on(day).filter(parent=province, kind=UnitKind.DISTRICT).order_by("name")
+    return Unit.objects.valid_on(day).filter(parent=province, kind=UnitKind.DISTRICT).order_by("sort_name")
 
 
 def explained_results(unit: Unit, period: Period, evaluations: list[Evaluation]) -> list:
@@ -334,7 +358,11 @@ def explained_results(unit: Unit, period: Period, evaluations: list[Evaluation])
         ).values_list("indicator", "number", "boolean")
     }
     family = engine.evaluate_sets(catalog, list(catalog), engine.Context(key=key, on_date=period.as_of), values)
-    return [(e, family.results[e.criteria_set.code]) for e in evaluations]
+    results = [(e, family.results[e.criteria_set.code]) for e in evaluations]
+    for _evaluation, result in results:
+        # In numeric order (1, 2, …, 19), not in the order the set's groups list them.
+        result.criteria = sorted(result.criteria, key=lambda c: natural_key(c.code))
+    return results
 
 
 @dataclass

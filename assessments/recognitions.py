@@ -30,6 +30,8 @@ def record_recognition(
 ) -> Recognition:
     if not decision_number.strip():
         raise BatchRejected({"decision_number": _("The decision number is required.")})
+    if decision_date > timezone.localdate():
+        raise BatchRejected({"decision_date": _("%(what)s cannot be in the future.") % {"what": _("The decision date")}})
     recognition = Recognition.objects.create(
         unit=unit,
         level_code=level_code,
@@ -72,6 +74,8 @@ def record_revocation(
 ) -> Revocation:
     if hasattr(recognition, "revocation"):
         raise BatchRejected({"recognition": _("This recognition has already been revoked.")})
+    if decision_date > timezone.localdate():
+        raise BatchRejected({"decision_date": _("%(what)s cannot be in the future.") % {"what": _("The decision date")}})
     if decision_date < recognition.decision_date:
         raise BatchRejected(
             {"decision_date": _("A revocation cannot be dated before the recognition it revokes.")}

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from accounts.access import (
 from assessments import queries, services
 from assessments.catalog import allowed_indicators, family_indicators
 from assessments.forms import RecognitionForm, RevocationForm, ValuesForm
+from assessments.listing import CommuneFilters, filtered_communes
 from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from assessments.periods import periods_of_unit
 from assessments.queries import group_status
@@ -28,20 +28,7 @@ from dashboard.lineage import predecessor_results
 from dashboard.views import selected_period
 from finance.queries import commune_finance
 
-SORTS = {
-    "ten": ("name",),
-    "-tc": (F("criteria_met").desc(nulls_last=True), "name"),
-    "tc": (F("criteria_met").asc(nulls_last=True), "name"),
-    "huyen": ("parent__name", "name"),
-}
 PAGE_SIZE = 25
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required
@@ -58,30 +45,8 @@ def commune_list(request):
     # The whole country, a region or a province for users who may pick; else the province.
     area, area_choices = resolve_area(request.user, period.as_of, request.GET.get(AREA_PARAM))
     province = area.province
-    qs = visible_units(request.user, queries.annotated_communes(ctx, area=area))
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(name__icontains=q)
-    district = request.GET.get("huyen", "")
-    if district:
-        qs = qs.filter(parent__ref=district)
-    level = request.GET.get("muc", "")
-    ranks = ctx.level_ranks
-    if level.startswith("cn-") and level[3:] in ranks:
-        qs = qs.filter(recognised_rank__gte=ranks[level[3:]])
-    elif level.startswith("dat-") and level[4:] in ranks:
-        qs = qs.filter(level_rank_reached__gte=ranks[level[4:]])
-    elif level == "chua-cn":
-        qs = qs.filter(recognised_rank=0)
-    tc_min, tc_max = _int(request.GET.get("tc_min")), _int(request.GET.get("tc_max"))
-    if tc_min is not None:
-        qs = qs.filter(criteria_met__gte=tc_min)
-    if tc_max is not None:
-        qs = qs.filter(criteria_met__lte=tc_max)
-    if request.GET.get("rui_ro") == "1":
-        qs = qs.filter(recognised_rank__gt=0, criteria_unmet__gt=0)
-    sort = request.GET.get("sap_xep", "ten")
-    qs = qs.order_by(*SORTS.get(sort, SORTS["ten"]))
+    filters = CommuneFilters.from_params(request.GET)
+    qs = filtered_communes(request.user, ctx, province, filters, area=area)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     statuses = queries.commune_statuses(ctx, list(page.object_list))
     params = request.GET.copy()
@@ -100,8 +65,7 @@ def commune_list(request):
             else queries.districts_of(province, period.as_of).filter(
                 pk__in=visible_units(request.user).values("parent_id")
             ),
-            "filters": {"q": q, "huyen": district, "muc": level, "tc_min": tc_min,
-                        "tc_max": tc_max, "rui_ro": request.GET.get("rui_ro"), "sap_xep": sort},
+            "filters": filters.as_template(),
             "querystring": params.urlencode(),
             "can_import": can_enter_values_somewhere(request.user),
             "area": area, "area_choices": area_choices, "area_param": AREA_PARAM,
@@ -139,8 +103,9 @@ def commune_detail(request, ref):
             status=status,
             evaluations=queries.explained_results(unit, period, evaluations),
         )
-    context["recognitions"] = unit.recognitions.select_related("revocation", "recorded_by").order_by("decision_date")
-    context["history"] = queries.value_history(unit)[:200]
+    context["recognitions"] = unit.recognitions.select_related("revocation", "recorded_by",
+                                                               "decision_record").order_by("decision_date")
+    context["history"] = queries.value_history(unit)
     context["lineage_from"] = unit.predecessor_links.select_related("predecessor")
     context["lineage_to"] = unit.successor_links.select_related("successor")
     context["finance"] = commune_finance(unit)
@@ -211,19 +176,25 @@ def recognition_add(request, ref):
     if not can_manage_reference(request.user):
         raise PermissionDenied
     names, ranks, family = _level_choices(unit)
-    form = RecognitionForm(request.POST or None, levels=names)
+    form = RecognitionForm(request.POST or None, request.FILES or None, levels=names)
     if request.method == "POST" and form.is_valid():
+        from recognition.decisions import DecisionRefused, record_direct_recognition
+
         data = form.cleaned_data
-        services.record_recognition(
-            unit, level_code=data["level_code"], level_rank=ranks[data["level_code"]], family=family,
-            decision_number=data["decision_number"], decision_date=data["decision_date"],
-            issuer=data["issuer"], note=data["note"], user=request.user,
-            ip_address=request_ip(request),
-        )
-        messages.success(request, _("The recognition decision was recorded."))
-        return redirect("assessments:detail", ref=unit.ref)
+        try:
+            record_direct_recognition(
+                unit, level_code=data["level_code"], level_rank=ranks[data["level_code"]], family=family,
+                decision_number=data["decision_number"], decision_date=data["decision_date"],
+                issuer=data["issuer"], note=data["note"], before_system=data["before_system"],
+                signed_scan=data["signed_scan"], user=request.user, ip_address=request_ip(request),
+            )
+        except DecisionRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The recognition decision was recorded."))
+            return redirect("assessments:detail", ref=unit.ref)
     return render(request, "assessments/recognition_form.html",
-                  {"unit": unit, "form": form, "title": _("Record a recognition decision")})
+                  {"unit": unit, "form": form, "title": _("Record a recognition decision"), "multipart": True})
 
 
 @login_required

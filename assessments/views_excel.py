@@ -90,7 +90,7 @@ def excel_import(request):
             form.add_error(None, str(exc))
         else:
             return redirect("assessments:excel_job", pk=job.pk)
-    jobs = jobs_visible_to(request.user).filter(user=request.user)[:10]
+    jobs = jobs_visible_to(request.user).filter(user=request.user, kind="values")[:10]
     return render(request, "assessments/excel_import.html", {"form": form, "jobs": jobs})
 
 

@@ -25,7 +25,7 @@ STATES = {"chua-xac-nhan": "", "nhom-1": "nhom-1", "nhom-2": "nhom-2", "nhom-3":
 
 def _today_units():
     today = timezone.localdate()
-    return programme_communes(today, province_on(today)).order_by("name"), today
+    return programme_communes(today, province_on(today)).order_by("sort_name"), today
 
 
 @login_required

@@ -1,5 +1,7 @@
-"""Reading the audit trail: who may see which records, the filters of the page and the export,
-and the human labels of actions and object types."""
+"""Reading the audit trail: the records of a scope (decided by the view through accounts.access),
+the filters of the page and the export, and the changes of a record in Vietnamese (audit.labels).
+
+Audit is the lowest app: nothing here imports another app (imports run downward)."""
 
 from __future__ import annotations
 
@@ -8,75 +10,31 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import filter_by_unit, scope_for
-from accounts.models import Role
+from audit import labels
 from audit.models import AuditRecord
 from config.text import MAX_LENGTH_MESSAGE, reject_control_characters
-
-ACTION_LABELS = {
-    "values.record": _("Values recorded"),
-    "recognition.create": _("Recognition recorded"),
-    "recognition.revoke": _("Recognition revoked"),
-    "plan.targets": _("Plan targets set"),
-    "user.create": _("User created"),
-    "user.update": _("User changed"),
-    "user.password_reset": _("Password reset by an administrator"),
-    "user.password_change": _("Password changed by the user"),
-    "user.activate": _("User reactivated"),
-    "user.deactivate": _("User deactivated"),
-    "organisation.create": _("Organisation created"),
-    "organisation.assign": _("Criteria assigned to an organisation"),
-    "criteria.load": _("Criteria set version loaded"),
-    "login.locked": _("Login locked after failed attempts"),
-}
-
-OBJECT_TYPE_LABELS = {
-    "unit_period_values": _("Values of a commune for a period"),
-    "recognition": _("Recognition"),
-    "phase": _("Plan phase"),
-    "user": _("User account"),
-    "organisation": _("Organisation"),
-    "criteria_set": _("Criteria set"),
-}
 
 # The longest text filter (user name, unit name or code, action, object type) accepted.
 FILTER_MAX_LENGTH = 150
 
-# Roles that see every record, including those without a unit (users, organisations, criteria).
-SEE_ALL_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER}
+def visible_records(*, every_record: bool, readable_unit_ids=None) -> QuerySet[AuditRecord]:
+    """The audit records of a scope, newest first, with user and unit joined.
 
-
-def can_see_addresses(user) -> bool:
-    """Client addresses of the trail are personal data: administrators only (a superuser or the
-    province-admin role)."""
-    return bool(getattr(user, "is_superuser", False)) or scope_for(user).role == Role.PROVINCE_ADMIN
-
-
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
-
-
-def object_type_label(object_type: str) -> str:
-    return str(OBJECT_TYPE_LABELS.get(object_type, object_type))
-
-
-def records_for(user) -> QuerySet[AuditRecord]:
-    """The audit records the user may read, newest first, with user and unit joined.
-
-    Province administrators and officers read everything. Other roles read only records of the
-    units they can read, never records without a unit. A user without a role gets 403."""
-    scope = scope_for(user)
-    if scope.role is None:
-        raise PermissionDenied
+    `every_record`: all of them, also those without a unit (users, organisations, criteria).
+    Otherwise only records of a unit, limited to `readable_unit_ids` (None: every unit). Who
+    gets which scope is the view's decision (accounts.access)."""
     qs = AuditRecord.objects.select_related("user", "unit").order_by("-at", "-id")
-    if scope.role in SEE_ALL_ROLES:
+    if every_record:
         return qs
-    return filter_by_unit(user, qs.filter(unit__isnull=False))
+    qs = qs.filter(unit__isnull=False)
+    if readable_unit_ids is not None:
+        qs = qs.filter(unit_id__in=readable_unit_ids)
+    return qs
 
 
 def parse_date(value: str) -> datetime.date | None:
@@ -163,30 +121,22 @@ class Filters:
         return qs
 
 
-def filtered_records(user, data) -> tuple[QuerySet[AuditRecord], Filters]:
+def filtered_records(records: QuerySet[AuditRecord], data) -> tuple[QuerySet[AuditRecord], Filters]:
     filters = Filters.from_query(data)
-    return filters.apply(records_for(user)), filters
+    return filters.apply(records), filters
 
 
-def choices(values, labels: dict) -> list[tuple[str, str]]:
-    """(value, label) pairs for a filter select: the known values and any others in use."""
-    found = dict.fromkeys(labels) | dict.fromkeys(values)
-    return sorted(((v, str(labels.get(v, v))) for v in found if v), key=lambda pair: pair[1])
-
-
-def _compact(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    return str(value)
+def choices(values, known: dict, label=str) -> list[tuple[str, str]]:
+    """(value, label) pairs for a filter select, sorted by label: the known values and any
+    others in use, each labelled by `label(value)`."""
+    found = dict.fromkeys(known) | dict.fromkeys(values)
+    return sorted(((v, label(v)) for v in found if v), key=lambda pair: pair[1])
 
 
 @dataclass(frozen=True)
 class Change:
     key: str
+    label: str
     old: str | None
     new: str | None
 
@@ -196,15 +146,20 @@ class Change:
             return self.new or "—"
         return f"{self.old} → {self.new if self.new is not None else '—'}"
 
+    @property
+    def line(self) -> str:
+        return f"{self.label}: {self.text}" if self.label else self.text
 
-def changes(before: Any, after: Any) -> list[Change]:
-    """The before/after JSON of a record as key: old → new rows. When both sides are dicts, only
-    the keys whose value differs; when only one side exists, every key of it."""
+
+def changes(before: Any, after: Any, object_type: str = "") -> list[Change]:
+    """The before/after JSON of a record as "field: old → new" rows in Vietnamese (field names,
+    choice and level labels, numbers, dates and times through audit.labels). When both sides
+    are dicts, only the keys whose value differs; when only one side exists, every key of it."""
     if before is None and after is None:
         return []
     if not isinstance(before, (dict, type(None))) or not isinstance(after, (dict, type(None))):
-        return [Change("", None if before is None else _compact(before),
-                       None if after is None else _compact(after))]
+        return [Change("", "", None if before is None else labels.value_text(object_type, "", before),
+                       None if after is None else labels.value_text(object_type, "", after))]
     before, after = before or {}, after or {}
     both = bool(before) and bool(after)
     rows = []
@@ -212,12 +167,18 @@ def changes(before: Any, after: Any) -> list[Change]:
         old, new = before.get(key), after.get(key)
         if both and key in before and key in after and old == new:
             continue
+        key = str(key)
         rows.append(Change(
-            str(key),
-            _compact(old) if key in before else None,
-            _compact(new) if key in after else None,
+            key, labels.field_label(object_type, key),
+            labels.value_text(object_type, key, old) if key in before else None,
+            labels.value_text(object_type, key, new) if key in after else None,
         ))
     return rows
+
+
+def changes_text(record: AuditRecord) -> str:
+    """The changes of a record as lines of text (the export's column)."""
+    return "\n".join(c.line for c in changes(record.before, record.after, record.object_type))
 
 
 def as_json(value: Any) -> str:

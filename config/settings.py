@@ -300,3 +300,10 @@ if NTM_LOG_FORMAT == "json":
         if _handler.get("class") == "logging.StreamHandler":
             _handler["formatter"] = "json"
 # --- end of production settings ---------------------------------------------------------------------
+INSTALLED_APPS += ["surveys"]  # residents' satisfaction surveys (issue 13, item 3)
+# Residents' feedback on the public portal: at most NTM_FEEDBACK_LIMIT messages per address (counted under a keyed hash, never the address) per window.
+NTM_FEEDBACK_LIMIT = env_int("NTM_FEEDBACK_LIMIT", 5)
+NTM_FEEDBACK_WINDOW_SECONDS = env_int("NTM_FEEDBACK_WINDOW_SECONDS", 3600)
+# Public portal pages kept in the cache (portal/cache.py) for their max-age, at most this many seconds (0: off).
+NTM_PORTAL_CACHE_SECONDS = env_int("NTM_PORTAL_CACHE_SECONDS", 300)
+MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "portal.cache.PublicPageCacheMiddleware")

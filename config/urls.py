@@ -12,6 +12,8 @@ urlpatterns = [
     path("tai-chinh/", include("finance.urls")),
     path("cong-khai/", include("portal.urls")),
     path("cong-nhan/", include("recognition.urls")),
+    path("khao-sat/", include("surveys.urls")),
+    path("phieu-khao-sat/", include("surveys.urls_public")),
     path("api/", include("api.urls")),
     path("quan-tri/", admin.site.urls),
 ]

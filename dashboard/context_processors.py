@@ -8,10 +8,12 @@ def site(request):
 
     def rights():
         from accounts import access
+        from dashboard.work import lands_on_province
 
         user = request.user
         return {
             "province": access.can_view_province(user),
+            "work": user.is_authenticated and not lands_on_province(user),
             "users": access.can_manage_users(user),
             "audit": access.scope_for(user).role is not None,
             "two_factor": user.is_authenticated and (user.is_superuser or access.can_manage_users(user)),

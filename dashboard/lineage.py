@@ -40,7 +40,7 @@ def predecessor_results(unit: Unit, period: Period | None = None) -> tuple[Perio
     """The units that became (part of) `unit`, each with its criteria met in the last period
     before the reform (30/06/2025), its recognitions and its open roadmap items. A constant
     number of queries whatever the number of predecessors."""
-    links = list(UnitLineage.objects.filter(successor=unit).select_related("predecessor").order_by("predecessor__name"))
+    links = list(UnitLineage.objects.filter(successor=unit).select_related("predecessor").order_by("predecessor__sort_name"))
     if not links:
         return None, []
     ids = [link.predecessor_id for link in links]

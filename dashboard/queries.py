@@ -90,10 +90,10 @@ def province_dashboard(period: Period, *, closest: int = 10, area=None) -> Dashb
     ctx = period_context(period)
     if area is not None:
         province = area.province
-        units = list(programme_communes(period.as_of, area=area).order_by("name"))
+        units = list(programme_communes(period.as_of, area=area).order_by("sort_name"))
     else:
         province = province_on(period.as_of)
-        units = list(programme_communes(period.as_of, province).order_by("name")) if province else []
+        units = list(programme_communes(period.as_of, province).order_by("sort_name")) if province else []
     statuses = commune_statuses(ctx, units)
     board = Dashboard(ctx=ctx, province=province, statuses=statuses, communes=len(units))
     evaluated = [s for s in statuses if s.criteria_met is not None]
@@ -122,11 +122,11 @@ def province_dashboard(period: Period, *, closest: int = 10, area=None) -> Dashb
                 )
     board.closest = sorted(
         (s for s in evaluated if not s.recognised and not s.level_reached),
-        key=lambda s: (-s.criteria_met, s.criteria_missing or 0, s.unit.name),
+        key=lambda s: (-s.criteria_met, s.criteria_missing or 0, s.unit.sort_name),
     )[:closest]
     board.at_risk = sorted(
         (s for s in evaluated if s.at_risk),
-        key=lambda s: (not s.revocable, s.criteria_met, s.unit.name),
+        key=lambda s: (not s.revocable, s.criteria_met, s.unit.sort_name),
     )
     board.revocable = sum(1 for s in board.at_risk if s.revocable)
     board.meets_unrecognised = [s for s in evaluated if s.meets_but_unrecognised]

@@ -4,5 +4,6 @@ from dashboard import views
 
 app_name = "dashboard"
 urlpatterns = [
-    path("", views.province, name="province"),
+    path("", views.home, name="home"),
+    path("tinh/", views.province, name="province"),
 ]

@@ -4,13 +4,14 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accounts.access import can_view_province, home_url_name
+from accounts.access import can_view_province
 from assessments.models import Period
 from assessments.queries import evaluated_periods, latest_period, programme_communes, province_on
 from dashboard import charts
 from dashboard.areas import PARAM, resolve_area
 from dashboard.lineage import past_on_new_map
 from dashboard.summary import dashboard_figures
+from dashboard.work import lands_on_province, work_for
 
 
 def selected_period(request):
@@ -21,13 +22,23 @@ def selected_period(request):
 
 
 @login_required
+def home(request):
+    """`/`: the province dashboard for province-wide roles, else the user's own work."""
+    if lands_on_province(request.user):
+        return _province(request)
+    work = work_for(request.user, timezone.localdate())
+    return render(request, "dashboard/work.html", {"work": work, "today": timezone.localdate()})
+
+
+@login_required
 def province(request):
     if not can_view_province(request.user):
-        # District and commune users land on their own scope; the province view is not theirs.
-        name, args = home_url_name(request.user)
-        if name == "dashboard:province":
-            return render(request, "403.html", status=403)
-        return redirect(name, *args)
+        # District and commune users have their own home; the province view is not theirs.
+        return redirect("dashboard:home")
+    return _province(request)
+
+
+def _province(request):
     period = selected_period(request)
     context = {"period": period, "periods": evaluated_periods()}
     if period is None:
@@ -44,7 +55,7 @@ def province(request):
     if (present is not None and board.province is not None and present.pk != board.province.pk
             and area.is_home):
         if request.GET.get("ban-do") == "nay":
-            units = list(programme_communes(today, present).order_by("name"))
+            units = list(programme_communes(today, present).order_by("sort_name"))
             context["past_map"] = past_on_new_map(period, units)
         else:
             context["new_map_link"] = True

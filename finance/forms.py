@@ -54,9 +54,21 @@ class ProjectForm(TextFieldsMixin, forms.Form):
     criteria = forms.CharField(label=_("Criteria or indicators served (codes, comma-separated)"),
                                max_length=NOTE_MAX_LENGTH, required=False)
 
-    def __init__(self, *args, communes=(), **kwargs):
+    roadmap_items = forms.MultipleChoiceField(label=_("Roadmap items it serves"), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=NOTE_MAX_LENGTH, required=False)
+
+    def __init__(self, *args, communes=(), project=None, roadmap_items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = [(u.ref, u.name) for u in communes]
+        if project is None:  # a new project: its commune and code are chosen once
+            self.fields["commune"].choices = [(u.ref, u.name) for u in communes]
+            del self.fields["roadmap_items"], self.fields["reason"]
+        else:  # editing: commune and code stay (the treasury reports under the code)
+            del self.fields["commune"], self.fields["code"]
+            self.fields["roadmap_items"].choices = [
+                (str(item.pk), f"{item.title} ({item.target_date:%d/%m/%Y})") for item in roadmap_items]
+            if not roadmap_items:
+                del self.fields["roadmap_items"]
 
     def clean_criteria(self):
         return [c.strip() for c in self.cleaned_data["criteria"].split(",") if c.strip()]

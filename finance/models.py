@@ -211,6 +211,28 @@ class Disbursement(models.Model):
         return f"{self.allocation_id} {self.month:%m/%Y}: {self.cumulative}"
 
 
+class DisbursementCorrection(models.Model):
+    """A reported month's cumulative figure replaced by a later report of the same month: the
+    figure before and after, when, by whom and from where (form, treasury file). Disbursement rows
+    hold the latest figure; these rows keep what it replaced."""
+
+    disbursement = models.ForeignKey(Disbursement, on_delete=models.PROTECT, related_name="corrections")
+    cumulative_before = models.PositiveBigIntegerField()
+    cumulative_after = models.PositiveBigIntegerField()
+    origin = models.CharField(max_length=64, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["disbursement", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.disbursement_id}: {self.cumulative_before} → {self.cumulative_after}"
+
+
 class LineMonth(models.Model):
     """What was paid in a month on a plan line (the sum of its allocations' monthly amounts),
     kept by services.record_disbursements: the monthly chart and the totals read it."""

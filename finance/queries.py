@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from finance.models import (
     CapitalKind,
     Debt,
     Disbursement,
+    DisbursementCorrection,
     LineMonth,
     PlanLine,
     Project,
@@ -27,6 +28,9 @@ from finance.models import (
 from finance.money import rate
 from planning.models import CommuneTarget, Phase
 from units.models import Unit
+
+# The label of plan lines given to a programme as a whole, not to one of its components.
+NO_COMPONENT = "không phân theo nội dung thành phần"
 
 
 def today() -> datetime.date:
@@ -154,6 +158,8 @@ class YearSummary:
     disbursed: int = 0
     by_programme: list[GroupRow] = field(default_factory=list)
     by_source: list[GroupRow] = field(default_factory=list)
+    # Programme · component (nội dung thành phần); a plan line without a component is its own row.
+    by_component: list[GroupRow] = field(default_factory=list)
     # (month, cumulative disbursed, plan) for the chart, months of the plan year and after it.
     monthly: list[tuple[datetime.date, int, int]] = field(default_factory=list)
     communes: list[CommuneRow] = field(default_factory=list)
@@ -230,7 +236,8 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
     latest_month = max((m for _l, m, _a in line_months), default=None)
     current = latest_month is None or as_of >= latest_month
     plan_rows = list(lines.values_list("pk", "programme__short_name", "source__name", "source__position",
-                                       "illustrative", "amount"))
+                                       "illustrative", "amount", "component__name")
+                     .order_by("programme__code", "source__position", "pk"))
     # 3. allocations (and, when current, their latest figures) per plan line
     alloc_rows = {r["plan_line_id"]: r for r in allocs.values("plan_line_id")
                   .annotate(s=Sum("amount"), d=Sum("disbursed"))}
@@ -250,10 +257,12 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
                             .values_list("allocation__plan_line_id", "s"))
     programmes: dict[str, GroupRow] = {}
     sources: dict[str, GroupRow] = {}
+    components: dict[str, GroupRow] = {}
     positions = {}
-    for line_id, programme, source, position, illustrative, amount in plan_rows:
+    for line_id, programme, source, position, illustrative, amount, component in plan_rows:
         allocated = alloc_rows.get(line_id, {}).get("s") or 0
-        for group, label in ((programmes, programme), (sources, source)):
+        component_label = f"{programme} · {component or NO_COMPONENT}"
+        for group, label in ((programmes, programme), (sources, source), (components, component_label)):
             row = group.setdefault(label, GroupRow(label))
             row.plan += amount
             row.allocated += allocated
@@ -261,6 +270,11 @@ def year_summary(province: Unit, year: int, *, day: datetime.date | None = None,
         positions[source] = position
         summary.illustrative |= illustrative
     summary.by_programme = list(programmes.values())
+    # Programmes in plan order; within one, its components by name and the lines without one last
+    # (NULLs sort first on SQLite and last on PostgreSQL, so the database order is not used).
+    order = {label: i for i, label in enumerate(programmes)}
+    summary.by_component = sorted(components.values(), key=lambda g: (
+        order[g.label.split(" · ", 1)[0]], g.label.endswith(NO_COMPONENT), g.label))
     summary.by_source = sorted(sources.values(), key=lambda g: positions.get(g.label, 99))
     summary.plan = sum(g.plan for g in summary.by_programme)
     summary.allocated = sum(g.allocated for g in summary.by_programme)
@@ -360,13 +374,15 @@ def projects_for(*, province: Unit | None = None, year: int | None = None, unit_
 
 
 def project_detail(project: Project) -> dict:
-    """The allocations of a project with their decisions, monthly figures and debts (4 queries)."""
+    """The allocations of a project with their decisions, monthly figures (with the figures later
+    reports replaced) and debts (5 queries)."""
     allocations = list(project.allocations.select_related("plan_line__programme", "plan_line__component",
                                                           "plan_line__source")
                        .order_by("plan_line__year", "plan_line__programme__code", "plan_line__source__position"))
     ids = [a.pk for a in allocations]
     months = defaultdict(list)
-    for d in Disbursement.objects.filter(allocation_id__in=ids).order_by("month"):
+    corrections = Prefetch("corrections", queryset=DisbursementCorrection.objects.select_related("recorded_by"))
+    for d in Disbursement.objects.filter(allocation_id__in=ids).prefetch_related(corrections).order_by("month"):
         months[d.allocation_id].append(d)
     from finance.models import Adjustment
 

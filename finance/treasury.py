@@ -28,10 +28,24 @@ HEADERS = ["Mã dự án", "Tên dự án", "Mã chương trình", "Mã nội du
            "Lũy kế giải ngân (đồng)"]
 
 
+class Problem(str):
+    """A refusal's message ("sheet GiaiNgan, cell F7: ...") that also knows its cell, so that a
+    job can store it as {sheet, cell, message} and mark the cell in a copy of the workbook."""
+
+    cell: str = ""
+
+    def __new__(cls, cell: str, message: str):
+        text = super().__new__(cls, (_where(cell) + ": " + message) if cell else message)
+        text.cell = cell
+        return text
+
+
 class ImportRejected(Exception):
     def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__("; ".join(errors[:5]))
+        self.errors = [str(e) for e in errors]
+        self.problems = [{"sheet": SHEET if getattr(e, "cell", "") else "", "cell": getattr(e, "cell", ""),
+                          "message": str(e)} for e in errors]
+        super().__init__("; ".join(self.errors[:5]))
 
 
 @dataclass
@@ -79,11 +93,11 @@ def read(content: bytes) -> ParsedFile:
             if isinstance(year, int | float) and int(year) == year and 2021 <= int(year) <= 2100:
                 parsed.year = int(year)
             else:
-                parsed.errors.append(_where(YEAR_CELL) + ": " + _("the plan year is missing or not a year."))
+                parsed.errors.append(Problem(YEAR_CELL, _("the plan year is missing or not a year.")))
         elif number == 3:
             parsed.month = _month(values[1] if len(values) > 1 else None)
             if parsed.month is None:
-                parsed.errors.append(_where(MONTH_CELL) + ": " + _("the month must be written MM/YYYY."))
+                parsed.errors.append(Problem(MONTH_CELL, _("the month must be written MM/YYYY.")))
         elif number >= FIRST_ROW and any(v not in (None, "") for v in values):
             parsed.rows.append((number, tuple(values) + (None,) * (6 - len(values))))
     workbook.close()
@@ -117,26 +131,30 @@ def validate(parsed: ParsedFile) -> list[DisbursementEntry]:
         allocations[(code, programme, component or "", source)] = fact.pk
         facts[fact.pk] = fact
     entries = []
+    # Every good row carries where it came from, for a refusal by the service; translated once
+    # (a gettext per row was a tenth of the import).
+    where = _("sheet %(sheet)s, cell %(cell)s")
     for number, values in parsed.rows:
         code, programme, component, source = (_code(values[0]), _code(values[2]), _code(values[3]),
                                               _code(values[4]))
         amount = values[5]
         if code not in known:
-            errors.append(_where(f"A{number}") + ": " + _("no project has the code %(code)s.") % {"code": code})
+            errors.append(Problem(f"A{number}", _("no project has the code %(code)s.") % {"code": code}))
             continue
         allocation = allocations.get((code, programme, component, source))
         if allocation is None:
-            errors.append(_where(f"C{number}:E{number}") + ": " + _(
+            errors.append(Problem(f"C{number}", _(
                 "%(project)s has no %(year)s allocation from programme %(programme)s, component %(component)s, "
                 "source %(source)s.") % {"project": code, "year": parsed.year, "programme": programme or "—",
-                                         "component": component or "—", "source": source or "—"})
+                                         "component": component or "—", "source": source or "—"}))
             continue
         if isinstance(amount, bool) or not isinstance(amount, int | float) or int(amount) != amount or amount < 0:
-            errors.append(_where(f"F{number}") + ": " + _(
+            errors.append(Problem(f"F{number}", _(
                 "the cumulative disbursement must be a whole, non-negative number of đồng (found %(value)s).")
-                % {"value": amount})
+                % {"value": amount}))
             continue
-        entries.append(DisbursementEntry(allocation, parsed.month, int(amount), where=_where(f"F{number}")))
+        entries.append(DisbursementEntry(allocation, parsed.month, int(amount),
+                                         where=where % {"sheet": SHEET, "cell": f"F{number}"}))
     if errors:
         raise ImportRejected(errors)
     return entries, facts
@@ -151,6 +169,24 @@ def import_file(content: bytes, *, user=None, filename: str = "", ip_address: st
                                              ip_address=ip_address)
     except services.Refused as exc:
         raise ImportRejected(exc.errors) from exc
+
+
+def run_job(job, progress) -> dict:
+    """The treasury workbook as an import job (assessments.excel.jobs, registered in
+    finance.apps): the job's fields to store."""
+    from assessments.excel.importer import Problem as CellProblem
+    from assessments.excel.jobs import kept_problems
+
+    progress(10)
+    try:
+        result = import_file(job.workbook() or b"", user=job.user, filename=job.file_name,
+                             ip_address=job.ip_address)
+    except ImportRejected as exc:
+        problems = [CellProblem(p["sheet"], p["cell"], p["message"]) for p in exc.problems]
+        return {"ok": False, "problems": kept_problems(problems), "problems_total": len(problems)}
+    return {"ok": True, "values_count": result.created + result.changed + result.unchanged,
+            "created_count": result.created, "corrected_count": result.changed,
+            "unchanged_count": result.unchanged}
 
 
 def template_bytes(rows: list[tuple], *, year: int, month: datetime.date) -> bytes:

@@ -82,8 +82,7 @@ def plans(request):
                     decision_date=data["decision_date"], user=request.user, reason=data["reason"],
                     ip_address=request_ip(request))
             except services.Refused as exc:
-                for error in exc.errors:
-                    form.add_error(None, error)
+                _refused(form, exc)
             else:
                 messages.success(request, _("The plan was saved."))
                 return redirect(f"{request.path}?nam={data['year']}")
@@ -146,12 +145,44 @@ def project_create(request):
                 total_investment=data["total_investment"], criteria=tuple(data["criteria"]))],
                 user=request.user, ip_address=request_ip(request))[0]
         except services.Refused as exc:
-            for error in exc.errors:
-                form.add_error(None, error)
+            _refused(form, exc)
         else:
             messages.success(request, _("The project was created."))
             return redirect("finance:project", project.pk)
     return render(request, "finance/project_form.html", {"form": form})
+
+
+def _refused(form, exc: services.Refused) -> None:
+    """A service's refusal shown at the top of the form, every reason."""
+    for error in exc.errors:
+        form.add_error(None, error)
+
+
+@login_required
+def project_edit(request, pk):
+    project = project_for_user(request.user, pk, write=True)
+    from planning.models import RoadmapItem
+
+    items = list(RoadmapItem.objects.filter(unit=project.unit).order_by("target_date", "pk"))
+    initial = {"name": project.name, "kind": project.kind, "owner": project.owner,
+               "start_date": project.start_date, "end_date": project.end_date,
+               "total_investment": project.total_investment, "criteria": ", ".join(project.criteria),
+               "roadmap_items": [str(pk) for pk in project.roadmap_items.values_list("pk", flat=True)]}
+    form = forms.ProjectForm(request.POST or None, initial=initial, project=project, roadmap_items=items)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {key: data[key] for key in ("name", "kind", "owner", "start_date", "end_date",
+                                             "total_investment", "criteria")}
+        try:
+            services.update_project(project, user=request.user, ip_address=request_ip(request),
+                                    reason=data["reason"], roadmap_item_ids=data.get("roadmap_items", []), **fields)
+        except services.Refused as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("finance:project", project.pk)
+    return render(request, "finance/project_form.html", {"form": form, "project": project},
+                  status=400 if form.errors else 200)
 
 
 def _plan_lines_for(project):
@@ -220,8 +251,7 @@ def project_action(request, pk, action):
                 debt = project.debts.get(pk=int(data["debt"]))
                 services.record_repayment(debt, amount=data["amount"], date=data["date"], **kwargs)
         except services.Refused as exc:
-            for error in exc.errors:
-                form.add_error(None, error)
+            _refused(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("finance:project", project.pk)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +19,10 @@ MAX_UPLOAD = 10 * 1024 * 1024
 
 @login_required
 def treasury_import(request):
+    """Upload a treasury workbook: it runs as an import job (inline in the embedded mode, on a
+    Celery worker in production) and the user follows it on the job page."""
+    from assessments.excel.jobs import ImportBusy, jobs_visible_to, start_import
+
     require(can_write(request.user))
     form = TreasuryImportForm(request.POST or None, request.FILES or None)
     errors = []
@@ -29,17 +32,15 @@ def treasury_import(request):
             errors = [_("Choose an Excel workbook (.xlsx) of at most 10 MB.")]
         else:
             try:
-                result = treasury.import_file(upload.read(), user=request.user, filename=upload.name,
-                                              ip_address=request_ip(request))
-            except treasury.ImportRejected as exc:
-                errors = exc.errors
+                job = start_import(user=request.user, file_name=upload.name, content=upload.read(),
+                                   kind="treasury", ip_address=request_ip(request))
+            except ImportBusy as exc:
+                errors = [str(exc)]
             else:
-                messages.success(request, _(
-                    "Imported: %(created)s new monthly figures, %(changed)s corrected, %(unchanged)s unchanged."
-                ) % {"created": result.created, "changed": result.changed, "unchanged": result.unchanged})
-                return redirect("finance:dashboard")
-    return render(request, "finance/import.html", {"form": form, "errors": errors, "can_write": True},
-                  status=400 if errors else 200)
+                return redirect("assessments:excel_job", pk=job.pk)
+    jobs = jobs_visible_to(request.user).filter(kind="treasury")[:10]
+    return render(request, "finance/import.html", {"form": form, "errors": errors, "can_write": True,
+                                                   "jobs": jobs}, status=400 if errors else 200)
 
 
 @login_required

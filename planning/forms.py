@@ -6,6 +6,7 @@ from config.text import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, TextFieldsMixin
 from config.widgets import DateInput
 from planning.evidence import validate_evidence_content
 from planning.models import EVIDENCE_EXTENSIONS, FundingSource, ItemStatus, TaskOwner, TaskStatus
+from units.models import UnitKind
 
 
 def agencies():
@@ -112,31 +113,38 @@ class VisitForm(TextFieldsMixin, forms.Form):
         return out
 
 
-class YearTargetForm(TextFieldsMixin, forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    min_criteria = forms.IntegerField(label=_("No commune under (criteria)"), min_value=0, required=False)
-    avg_criteria = forms.DecimalField(label=_("Average criteria per commune"), min_value=0, max_digits=5,
-                                      decimal_places=2, required=False)
-
-
-class LevelTargetForm(TextFieldsMixin, forms.Form):
-    level_code = forms.ChoiceField(label=_("Level"))
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    target_count = forms.IntegerField(label=_("Recognised communes (target)"), min_value=0)
-
-    def __init__(self, *args, levels=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["level_code"].choices = levels
-
-
 class CommuneTargetForm(TextFieldsMixin, forms.Form):
-    commune = forms.CharField(label=_("Commune code"), max_length=32)
+    """A commune picked by its name from a list (grouped by district when there are districts),
+    never typed as a code; a code outside the list gets a message, not a 404."""
+
+    commune = forms.ChoiceField(label=_("Commune"), error_messages={
+        "invalid_choice": _("This commune is not in the list of the programme's communes you may plan for; "
+                            "pick one from the list."),
+        "required": _("Pick a commune from the list."),
+    })
     level_code = forms.ChoiceField(label=_("Level"), required=False)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
 
-    def __init__(self, *args, levels=(), **kwargs):
+    def __init__(self, *args, levels=(), communes=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["level_code"].choices = [("", "—"), *levels]
+        self.fields["level_code"].choices = [("", _("— none (remove the target) —")), *levels]
+        groups: dict[str, list] = {}
+        for unit in communes:
+            parent = unit.parent.name if unit.parent_id and unit.parent.kind == UnitKind.DISTRICT else ""
+            groups.setdefault(parent, []).append((unit.ref, unit.name))
+        choices = [("", _("— pick a commune —"))]
+        for parent, options in groups.items():
+            if parent:
+                choices.append((parent, options))  # an <optgroup> per district
+            else:
+                choices.extend(options)
+        self.fields["commune"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("level_code") and data.get("year") is None:
+            self.add_error("year", _("A commune target needs a level and a year."))
+        return data
 
 
 class HelpingForm(TextFieldsMixin, forms.Form):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from accounts.access import can_edit_values, scope_for
+from accounts.access import can_edit_values, rule, scope_for
 from accounts.models import Role
 
 PROVINCE_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER}
@@ -34,6 +34,7 @@ def agency_criteria(user, set_code: str) -> set[str]:
     return {code for s, code in criteria if s == set_code}
 
 
+@rule("manage_commune_plan")
 def can_manage_commune_plan(user, unit) -> bool:
     role = scope_for(user).role
     if role in PROVINCE_ROLES:
@@ -51,6 +52,7 @@ def can_propose(user, unit, criteria: set[str], set_code: str) -> bool:
     return agency is not None and bool(criteria) and criteria <= agency_criteria(user, set_code)
 
 
+@rule("manage_item")
 def can_manage_item(user, item, set_code: str) -> bool:
     if can_manage_commune_plan(user, item.unit):
         return True
@@ -63,6 +65,7 @@ def can_manage_item(user, item, set_code: str) -> bool:
     return any(ind.criterion in mine for ind in item.indicators.all())
 
 
+@rule("manage_task")
 def can_manage_task(user, task, set_code: str) -> bool:
     if can_manage_commune_plan(user, task.unit):
         return True
@@ -74,6 +77,7 @@ def can_manage_task(user, task, set_code: str) -> bool:
     return task.item is not None and can_manage_item(user, task.item, set_code)
 
 
+@rule("view_agency")
 def can_view_agency(user, organisation) -> bool:
     scope = scope_for(user)
     if scope.role in PROVINCE_ROLES or (scope.role == Role.VIEWER and scope.reads_all):
@@ -82,11 +86,19 @@ def can_view_agency(user, organisation) -> bool:
     return agency is not None and agency.pk == organisation.pk
 
 
+@rule("list_agencies")
 def can_list_agencies(user) -> bool:
     scope = scope_for(user)
     return scope.role in PROVINCE_ROLES or (scope.role == Role.VIEWER and scope.reads_all)
 
 
+@rule("open_agency_list")
+def can_open_agency_list(user) -> bool:
+    """The agency list, or for an agency officer the page of its own agency it leads to."""
+    return can_list_agencies(user) or user_agency(user) is not None
+
+
+@rule("record_visit")
 def can_record_visit(user, organisation) -> bool:
     if scope_for(user).role == Role.PROVINCE_ADMIN:
         return True

@@ -223,7 +223,7 @@ def watch(ctx: PeriodContext, units: list[Unit], day: datetime.date | None = Non
                 first = periods.get(period_id)
             since[code] = first
         rows.append(WatchRow(s, since, by_unit.get(s.unit.pk, [])))
-    rows.sort(key=lambda r: (not r.status.revocable, -(r.status.criteria_unmet or 0), r.unit.name))
+    rows.sort(key=lambda r: (not r.status.revocable, -(r.status.criteria_unmet or 0), r.unit.sort_name))
     return Watch(ctx, rows, [i for i in items if i.overdue])
 
 
@@ -275,7 +275,7 @@ def agency_view(organisation, ctx: PeriodContext, units: list[Unit], day: dateti
     trends = [
         CriterionTrend(code, ctx.criterion_names.get(code, ""),
                        [(p, *counts[(code, p.pk)]) for p in periods],
-                       sorted(failing[code], key=lambda u: u.name))
+                       sorted(failing[code], key=lambda u: u.sort_name))
         for code in codes
     ]
     items = annotate_items(list(
@@ -289,7 +289,7 @@ def agency_view(organisation, ctx: PeriodContext, units: list[Unit], day: dateti
         .select_related("unit", "item", "visit")
     )
     visits = list(organisation.visits.select_related("unit").prefetch_related("tasks"))
-    helped = sorted((h.unit for h in organisation.helped.select_related("unit")), key=lambda u: u.name)
+    helped = sorted((h.unit for h in organisation.helped.select_related("unit")), key=lambda u: u.sort_name)
     return AgencyView(trends, items, [i for i in items if i.overdue], tasks, visits, helped)
 
 
@@ -408,8 +408,13 @@ def optimiser_inputs(rows: list[RankRow]):
     return candidates, needs
 
 
+def commune_targets(units: QuerySet[Unit]) -> list[CommuneTarget]:
+    """The communes' target levels and years among `units`, by year then commune name (one query)."""
+    return list(CommuneTarget.objects.filter(unit__in=units).select_related("unit").order_by("year", "unit__name"))
+
+
 def province_units(ctx: PeriodContext) -> list[Unit]:
-    return list(programme_communes(ctx.period.as_of, province_on(ctx.period.as_of)).order_by("name"))
+    return list(programme_communes(ctx.period.as_of, province_on(ctx.period.as_of)).order_by("sort_name"))
 
 
 __all__ = ["active_recognition_q", "ItemStatus"]

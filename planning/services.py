@@ -272,6 +272,19 @@ def set_year_targets(phase: Phase, targets: dict[int, tuple[int | None, Decimal 
 
 
 @transaction.atomic
+def set_targets_grid(phase: Phase, counts: dict[tuple[str, int], int],
+                     year_targets: dict[int, tuple[int | None, Decimal | None]], *, user=None, note: str = "",
+                     ip_address: str | None = None) -> int:
+    """The grid of a phase in one transaction: the target counts {(level, year): count} and the
+    criteria targets {year: (floor, average)}; each part writes its audit record (plan.targets,
+    plan.year_targets) when something changed. All or nothing; returns the cells changed."""
+    changed = set_phase_targets(phase, counts, user=user, note=note, ip_address=ip_address) if counts else 0
+    if year_targets:
+        changed += set_year_targets(phase, year_targets, user=user, note=note, ip_address=ip_address)
+    return changed
+
+
+@transaction.atomic
 def set_commune_target(unit: Unit, level_code: str | None, year: int | None, *, user=None, note: str = "",
                        ip_address: str | None = None):
     """Set (or with no level, remove) the level and year a commune plans to reach."""

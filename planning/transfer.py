@@ -48,9 +48,9 @@ def candidates(day: datetime.date | None = None) -> list[Candidate]:
     ids = set(counts) | set(targets)
     successors = defaultdict(list)
     for link in (UnitLineage.objects.filter(predecessor_id__in=ids).select_related("successor")
-                 .order_by("successor__name")):
+                 .order_by("successor__sort_name")):
         successors[link.predecessor_id].append(link.successor)
-    units = Unit.objects.filter(pk__in=ids).select_related("parent").order_by("parent__name", "name")
+    units = Unit.objects.filter(pk__in=ids).select_related("parent").order_by("parent__sort_name", "sort_name")
     return [Candidate(u, counts.get(u.pk, 0), targets.get(u.pk), successors[u.pk]) for u in units]
 
 

@@ -40,7 +40,7 @@ def index(request):
             active=Count("roadmap_items", filter=Q(roadmap_items__status__in=ACTIVE_STATUSES)),
             late=Count("roadmap_items", filter=Q(roadmap_items__status__in=ACTIVE_STATUSES,
                                                  roadmap_items__target_date__lt=today)),
-        ).order_by("parent__name", "name")
+        ).order_by("parent__sort_name", "sort_name")
         if ctx else []
     )
     return render(request, "planning/index.html", {"rows": rows, "ctx": ctx})
@@ -53,42 +53,58 @@ def _commune_page_context(request, unit):
     return ctx, items, props
 
 
+def _proposable(user, unit, ctx, props) -> set[str]:
+    """Codes of the proposals the user may put in a roadmap item (planning.permissions)."""
+    if can_manage_commune_plan(user, unit):
+        return {p.code for p in props}
+    set_code = _set_code(ctx)
+    return {p.code for p in props if can_propose(user, unit, {p.indicator.criterion}, set_code)}
+
+
+def _commune_page(request, unit, ctx, items, props, form, *, status=200):
+    proposable = _proposable(request.user, unit, ctx, props)
+    return render(request, "planning/commune.html", {
+        "unit": unit, "ctx": ctx, "items": items, "proposals": props, "form": form,
+        "overdue": queries.overdue(items), "can_manage": can_manage_commune_plan(request.user, unit),
+        "can_propose": bool(proposable), "proposable": proposable,
+        "helping": unit.helping_agencies.select_related("organisation"),
+        "team": unit.support_team.select_related("user"),
+        "visits": unit.field_visits.select_related("organisation").prefetch_related("tasks"),
+    }, status=status)
+
+
 @login_required
 def commune_plan(request, ref):
     unit = commune_for_user(request.user, ref)
     ctx, items, props = _commune_page_context(request, unit)
-    manage = can_manage_commune_plan(request.user, unit)
     form = forms.NewItemForm(indicator_choices=[(p.code, p.code) for p in props],
                              initial={"target_date": queries.today().replace(month=12, day=31)})
-    return render(request, "planning/commune.html", {
-        "unit": unit, "ctx": ctx, "items": items, "proposals": props, "form": form,
-        "overdue": queries.overdue(items), "can_manage": manage,
-        "can_propose": manage or any(can_propose(request.user, unit, {p.indicator.criterion}, _set_code(ctx))
-                                     for p in props),
-        "helping": unit.helping_agencies.select_related("organisation"),
-        "team": unit.support_team.select_related("user"),
-        "visits": unit.field_visits.select_related("organisation").prefetch_related("tasks"),
-    })
+    return _commune_page(request, unit, ctx, items, props, form)
 
 
 @login_required
 @require_POST
 def item_create(request, ref):
-    """Accept one proposal, or merge several into one item."""
+    """Accept one proposal, or merge several into one item. A user who may propose nothing gets
+    403 (the page offers them no form); ticking an indicator outside the user's criteria is
+    refused on the form, with the reason, and nothing is written."""
     unit = commune_for_user(request.user, ref)
     ctx, items, props = _commune_page_context(request, unit)
+    require(bool(_proposable(request.user, unit, ctx, props)))
     by_code = {p.code: p for p in props}
     form = forms.NewItemForm(request.POST, indicator_choices=[(c, c) for c in by_code])
+    if form.is_valid():
+        chosen = [by_code[c] for c in form.cleaned_data["indicators"]]
+        refused = [p for p in chosen if p.code not in _proposable(request.user, unit, ctx, chosen)]
+        if refused:
+            form.add_error("indicators", _(
+                "Indicators %(codes)s belong to criteria your agency does not answer for (%(criteria)s): "
+                "untick them, or ask the commune or the province office to plan them.") % {
+                "codes": ", ".join(p.code for p in refused),
+                "criteria": ", ".join(sorted({p.indicator.criterion for p in refused}))})
     if not form.is_valid():
-        require(any(can_propose(request.user, unit, {p.indicator.criterion}, _set_code(ctx)) for p in props)
-                or can_manage_commune_plan(request.user, unit))
         messages.error(request, _("The roadmap item was not created: check the fields."))
-        return render(request, "planning/commune.html", {
-            "unit": unit, "ctx": ctx, "items": items, "proposals": props, "form": form,
-            "overdue": queries.overdue(items), "can_manage": True, "can_propose": True,
-        }, status=400)
-    chosen = [by_code[c] for c in form.cleaned_data["indicators"]]
-    require(can_propose(request.user, unit, {p.indicator.criterion for p in chosen}, _set_code(ctx)))
+        return _commune_page(request, unit, ctx, items, props, form, status=400)
     data = form.cleaned_data
     services.create_items([services.ItemSpec(
         unit=unit, family=ctx.family,

@@ -8,15 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.access import can_manage_reference, can_view_province, commune_for_user, visible_units
 from accounts.models import Organisation, OrganisationKind
 from config.text import request_ip
 from finance import queries as finance_queries
-from planning import forms, optimiser, queries, services
+from planning import forms, optimiser, queries, services, target_grid
 from planning.models import Phase
 from planning.permissions import (
     can_list_agencies,
+    can_open_agency_list,
     can_record_visit,
     can_view_agency,
     is_province_role,
@@ -27,7 +29,7 @@ from units.models import Unit
 
 
 def _units(request, ctx):
-    return list(visible_units(request.user, queries.programme_communes(ctx.period.as_of)).order_by("name"))
+    return list(visible_units(request.user, queries.programme_communes(ctx.period.as_of)).order_by("sort_name"))
 
 
 @login_required
@@ -42,6 +44,7 @@ def watch(request):
 
 @login_required
 def agency_list(request):
+    require(can_open_agency_list(request.user))
     own = user_agency(request.user)
     if own is not None and not is_province_role(request.user):
         return redirect("planning:agency", own.code)
@@ -95,14 +98,8 @@ def targets(request):
     rows = queries.targets_vs_actual(phase, ctx, queries.province_units(ctx)) if phase and ctx else []
     return render(request, "planning/targets.html", {
         "ctx": ctx, "phase": phase, "rows": rows, "can_edit": can_manage_reference(request.user),
-        "commune_targets": phase and ctx and _commune_targets(ctx),
+        "commune_targets": queries.commune_targets(visible_units(request.user)) if ctx else [],
     })
-
-
-def _commune_targets(ctx):
-    from planning.models import CommuneTarget
-
-    return CommuneTarget.objects.select_related("unit").order_by("year", "unit__name")
 
 
 @login_required
@@ -113,37 +110,34 @@ def targets_edit(request):
         raise PermissionDenied
     ctx = queries.current_context()
     levels = list(ctx.level_names.items()) if ctx else []
+    communes = visible_units(request.user, queries.programme_communes(ctx.period.as_of)).select_related(
+        "parent").order_by("parent__name", "name") if ctx else Unit.objects.none()
     kind = request.POST.get("kind") if request.method == "POST" else None
-    year_form = forms.YearTargetForm(request.POST if kind == "year" else None, prefix="y")
-    level_form = forms.LevelTargetForm(request.POST if kind == "level" else None, prefix="l", levels=levels)
-    commune_form = forms.CommuneTargetForm(request.POST if kind == "commune" else None, prefix="c", levels=levels)
-    if kind == "year" and year_form.is_valid():
-        d = year_form.cleaned_data
-        services.set_year_targets(phase, {d["year"]: (d["min_criteria"], d["avg_criteria"])}, user=request.user,
-                                  ip_address=request_ip(request))
-        messages.success(request, _("Saved."))
-        return redirect("planning:targets_edit")
-    if kind == "level" and level_form.is_valid():
-        d = level_form.cleaned_data
-        services.set_phase_targets(phase, {(d["level_code"], d["year"]): d["target_count"]}, user=request.user,
-                                   ip_address=request_ip(request))
-        messages.success(request, _("Saved."))
-        return redirect("planning:targets_edit")
+    grid_errors, grid_data = {}, None
+    if kind == "grid":
+        parsed = target_grid.parse_grid(phase, levels, request.POST)
+        if not parsed.errors:
+            changed = services.set_targets_grid(phase, parsed.counts, parsed.year_targets, user=request.user,
+                                                ip_address=request_ip(request))
+            messages.success(request, ngettext("Saved: %(n)s target changed.", "Saved: %(n)s targets changed.",
+                                               changed) % {"n": changed})
+            return redirect("planning:targets_edit")
+        grid_errors, grid_data = parsed.errors, request.POST
+    commune_form = forms.CommuneTargetForm(request.POST if kind == "commune" else None, prefix="c", levels=levels,
+                                           communes=communes)
     if kind == "commune" and commune_form.is_valid():
         d = commune_form.cleaned_data
         unit = commune_for_user(request.user, d["commune"])
-        try:
-            services.set_commune_target(unit, d["level_code"] or None, d["year"], user=request.user,
-                                        ip_address=request_ip(request))
-        except ValueError:
-            messages.error(request, _("A commune target needs a level and a year."))
-        else:
-            messages.success(request, _("Saved."))
+        services.set_commune_target(unit, d["level_code"] or None, d["year"], user=request.user,
+                                    ip_address=request_ip(request))
+        messages.success(request, _("Saved."))
         return redirect("planning:targets_edit")
     return render(request, "planning/targets_edit.html", {
-        "phase": phase, "year_form": year_form, "level_form": level_form, "commune_form": commune_form,
-        "year_targets": phase.year_targets.all(), "level_targets": phase.targets.all(),
-        "commune_targets": _commune_targets(ctx),
+        "phase": phase, "levels": levels, "commune_form": commune_form,
+        "grid": target_grid.grid_rows(phase, levels, grid_data, grid_errors),
+        "grid_errors": [(f"id_{name}", message) for name, message in grid_errors.items()],
+        "level_names": dict(levels),
+        "commune_targets": queries.commune_targets(visible_units(request.user)),
     }, status=400 if kind else 200)
 
 
@@ -174,8 +168,8 @@ def helping(request):
 
     return render(request, "planning/helping.html", {
         "can_edit": can_edit, "help_form": help_form, "member_form": member_form,
-        "assignments": HelpingAssignment.objects.select_related("organisation", "unit").order_by("unit__name"),
-        "members": SupportTeamMember.objects.select_related("unit", "user").order_by("unit__name", "pk"),
+        "assignments": HelpingAssignment.objects.select_related("organisation", "unit").order_by("unit__sort_name"),
+        "members": SupportTeamMember.objects.select_related("unit", "user").order_by("unit__sort_name", "pk"),
     }, status=400 if kind else 200)
 
 

@@ -8,7 +8,7 @@ import json
 
 from django.utils import timezone
 
-from portal.models import ArticleVersion, Document, LedgerEntry
+from portal.models import ArticleVersion, Document, Feedback, LedgerEntry
 
 GENESIS = "0" * 64
 
@@ -29,6 +29,13 @@ def document_content(document: Document, file_sha: str) -> str:
     return json.dumps({"title": document.title, "number": document.number,
                        "issued_on": document.issued_on.isoformat() if document.issued_on else "",
                        "kind": document.kind, "file": file_sha}, ensure_ascii=False, sort_keys=True)
+
+
+def feedback_content(item: Feedback) -> str:
+    """What a published feedback's hash covers: where it is shown, the question and the answer."""
+    target = f"unit:{item.unit_id}" if item.unit_id else f"article:{item.article_id}"
+    return json.dumps({"target": target, "name": item.name, "text": item.text, "answer": item.answer,
+                       "submitted_at": item.submitted_at.isoformat()}, ensure_ascii=False, sort_keys=True)
 
 
 def entry_hash(prev_hash: str, kind: str, object_id: int, version: int, content_sha: str, at) -> str:

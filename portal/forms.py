@@ -38,3 +38,33 @@ class SettingsForm(TextFieldsMixin, forms.Form):
             if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", host.strip().lower()):
                 raise forms.ValidationError(_("Not a host name: %(host)s") % {"host": host})
         return value
+
+
+FEEDBACK_MAX_LENGTH = 3000  # portal.feedback.MAX_LENGTH
+
+
+class FeedbackForm(TextFieldsMixin, forms.Form):
+    """A resident's feedback: only the text is required. Input is hostile: control characters are
+    refused (TextFieldsMixin), lengths bounded, text kept as typed (NFC) and escaped when shown."""
+
+    name = forms.CharField(label=_("Your name (optional, shown with your feedback)"), max_length=100,
+                           required=False)
+    contact = forms.CharField(label=_("Phone or e-mail (optional, seen only by the office)"), max_length=200,
+                              required=False)
+    text = forms.CharField(label=_("Your feedback or petition"), max_length=FEEDBACK_MAX_LENGTH,
+                           min_length=10, widget=forms.Textarea(attrs={"rows": 8}))
+
+    def clean(self):
+        import unicodedata
+
+        data = super().clean()
+        for field in ("name", "contact", "text"):
+            if isinstance(data.get(field), str):
+                data[field] = unicodedata.normalize("NFC", data[field]).strip()
+        return data
+
+
+class ModerationForm(TextFieldsMixin, forms.Form):
+    answer = forms.CharField(label=_("Answer of the office"), max_length=FEEDBACK_MAX_LENGTH, required=False,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(label=_("Reason (for a rejection)"), max_length=300, required=False)

@@ -210,3 +210,53 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.visitor[:8]}"
+
+
+class FeedbackStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting moderation")
+    HELD = "held", _("Held as possible spam")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Feedback(models.Model):
+    """A resident's feedback or petition (phản ánh, kiến nghị) on a commune or a news item, sent
+    without login. It keeps no address of the sender: the rate limit counts a keyed hash in the
+    cache (portal/throttle.py). The contact is for the office only; the public sees the name (or
+    "a resident"), the text and the office's answer once published."""
+
+    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    contact = models.CharField(_("contact (phone or e-mail)"), max_length=200, blank=True)
+    text = models.TextField(_("feedback"))
+    status = models.CharField(max_length=16, choices=FeedbackStatus.choices, default=FeedbackStatus.PENDING)
+    # Why it was held for review (links, spam vocabulary), as the service found it.
+    held_because = models.CharField(max_length=300, blank=True)
+    submitted_at = models.DateTimeField()
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.CharField(max_length=300, blank=True)
+    # The version last published (a ledger entry "feedback" per version: question and answer).
+    version = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        permissions = [("moderate_feedback", "Can moderate residents' feedback")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(unit__isnull=False, article__isnull=True)
+                           | models.Q(unit__isnull=True, article__isnull=False)),
+                name="portal_feedback_one_target"),
+        ]
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["article", "status"]),
+                   models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} #{self.pk}"

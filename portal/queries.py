@@ -14,8 +14,10 @@ from assessments.queries import (
     province_on,
 )
 from dashboard.lineage import predecessor_results
+from finance.money import rate
+from finance.queries import commune_finance
 from planning.models import RoadmapItem
-from portal.models import PortalSettings, PublishedPeriod
+from portal.models import Feedback, FeedbackStatus, PortalSettings, PublishedPeriod
 
 
 def published_periods() -> list[Period]:
@@ -73,6 +75,8 @@ class CommunePage:
     predecessor_period: Period | None
     predecessors: list
     items: list
+    money: CommuneMoney | None
+    feedback: list
 
     @property
     def level_name(self) -> str:
@@ -95,4 +99,53 @@ def commune_page(unit, period: Period) -> CommunePage:
         for row in preds:
             row.criteria_met = row.criteria_total = None
     items = list(RoadmapItem.objects.active().filter(unit=unit).order_by("target_date", "pk"))
-    return CommunePage(unit, status, ctx, criteria, pred_period, preds, items)
+    return CommunePage(unit, status, ctx, criteria, pred_period, preds, items, commune_money(unit),
+                       published_feedback(unit=unit))
+
+
+@dataclass
+class CommuneMoney:
+    projects: int
+    allocated: int
+    disbursed: int
+
+    @property
+    def rate(self):
+        return rate(self.disbursed, self.allocated)
+
+
+def commune_money(unit) -> CommuneMoney | None:
+    """The commune's capital allocated to its projects and disbursed to date, from the finance
+    app's own read model (two queries); None when the commune has no project."""
+    money = commune_finance(unit)
+    if not money["projects"]:
+        return None
+    return CommuneMoney(len(money["projects"]), money["allocated"], money["disbursed"])
+
+
+# --- residents' feedback ---------------------------------------------------------------------------
+
+PUBLIC_FEEDBACK_LIMIT = 100
+
+
+def published_feedback(*, unit=None, article=None) -> list[Feedback]:
+    """The published feedback of a commune or an article, newest first (one query)."""
+    qs = Feedback.objects.filter(status=FeedbackStatus.PUBLISHED)
+    qs = qs.filter(unit=unit) if unit is not None else qs.filter(article=article)
+    return list(qs.only("pk", "name", "text", "answer", "submitted_at", "answered_at", "published_at")
+                .order_by("-published_at", "-pk")[:PUBLIC_FEEDBACK_LIMIT])
+
+
+def feedback_queue(status: str | None) -> tuple[dict[str, int], list[Feedback]]:
+    """The moderation queue: counts per status and the rows of one status (held and pending
+    first by default), with their commune or article (two queries)."""
+    from django.db.models import Count
+
+    counts = dict(Feedback.objects.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    if status in FeedbackStatus.values:
+        statuses = [status]
+    else:
+        statuses = [FeedbackStatus.HELD, FeedbackStatus.PENDING]
+    rows = list(Feedback.objects.filter(status__in=statuses).select_related("unit", "article")
+                .order_by("submitted_at", "pk")[:200])
+    return counts, rows

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from portal import feeds, views, views_manage
+from portal import feeds, views, views_feedback, views_manage
 
 app_name = "portal"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("van-ban/", views.documents, name="documents"),
     path("van-ban/<int:pk>/tai-ve", views.document_file, name="document_file"),
     path("thong-ke/", views.statistics, name="statistics"),
+    re_path(r"^(?P<kind>xa)/(?P<key>[\w.-]+)/phan-anh/$", views_feedback.feedback_form, name="feedback_commune"),
+    re_path(r"^(?P<kind>tin-tuc)/(?P<key>\d+)/phan-anh/$", views_feedback.feedback_form, name="feedback_article"),
+    path("phan-anh/da-gui/", views_feedback.feedback_sent, name="feedback_sent"),
     path("v.gif", views.beacon, name="beacon"),
     path("v/<int:pk>.gif", views.beacon, name="beacon_article"),
     # The coordination office (login and permissions).
@@ -26,5 +29,7 @@ urlpatterns = [
     path("quan-ly/tin/<int:pk>/<slug:action>/", views_manage.act, name="article_act"),
     path("quan-ly/van-ban/moi/", views_manage.upload_document, name="document_new"),
     path("quan-ly/cai-dat/", views_manage.configure, name="configure"),
+    path("quan-ly/phan-anh/", views_feedback.queue, name="feedback_queue"),
+    path("quan-ly/phan-anh/<int:pk>/<slug:action>/", views_feedback.moderate, name="feedback_act"),
     path("quan-ly/cong-bo/<slug:code>/", views_manage.publish_period, name="publish_period"),
 ]

@@ -17,8 +17,22 @@ from django.utils.html import strip_tags
 from assessments.queries import programme_communes
 from audit import services as audit
 from portal import queries
-from portal.chain import GENESIS, article_content, document_content, entry_hash, sha256
-from portal.models import ArticleVersion, Document, LedgerEntry, PortalSettings
+from portal.chain import (
+    GENESIS,
+    article_content,
+    document_content,
+    entry_hash,
+    feedback_content,
+    sha256,
+)
+from portal.models import (
+    ArticleVersion,
+    Document,
+    Feedback,
+    FeedbackStatus,
+    LedgerEntry,
+    PortalSettings,
+)
 from portal.sanitise import foreign_hosts, spam_words
 
 BODY_RE = re.compile(r"<!--body-start-->(.*?)<!--body-end-->", re.S)
@@ -77,6 +91,16 @@ def check_content() -> list[Problem]:
             problems.append(Problem(where, "not published through the service (no ledger entry)"))
         elif sha256(document_content(d, file_sha)) != entry.content_sha256:
             problems.append(Problem(where, "the document or its file differs from what was published"))
+    for f in Feedback.objects.filter(status=FeedbackStatus.PUBLISHED).select_related("unit").order_by("pk"):
+        where = (reverse("portal:commune", args=[f.unit.ref]) if f.unit_id
+                 else reverse("portal:article", args=[f.article_id]))
+        entry = ledger.get(("feedback", f.pk, f.version))
+        if entry is None:
+            problems.append(Problem(where, f"feedback {f.pk} was not published through the service "
+                                           "(no ledger entry)"))
+        elif sha256(feedback_content(f)) != entry.content_sha256:
+            problems.append(Problem(where, f"feedback {f.pk} differs from what was published "
+                                           f"(version {f.version})"))
     return problems
 
 

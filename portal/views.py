@@ -179,7 +179,8 @@ def article(request, pk):
     version = item.public_version
     if version is None:
         raise Http404
-    return render(request, "portal/article.html", {**_base_context(), "article": item, "version": version})
+    return render(request, "portal/article.html", {**_base_context(), "article": item, "version": version,
+                                                   "feedback": queries.published_feedback(article=item)})
 
 
 @public

@@ -36,6 +36,11 @@ def _salt(day) -> str:
     return row.salt
 
 
+def day_salt(day) -> str:
+    """The day's random salt (created on first use; earlier days' salts are deleted then)."""
+    return _salt(day)
+
+
 def visitor_key(ip: str | None, user_agent: str, day) -> str:
     """HMAC-SHA256 of the address and browser, keyed with the secret key and the day's salt.
     The address itself is never stored."""

@@ -116,6 +116,25 @@ def satisfaction_problem(share: float) -> str | None:
     return None
 
 
+def pending_survey(dossier) -> Condition:
+    """The satisfaction condition before the survey stage is recorded: the result of the latest
+    closed survey round attached to the dossier (surveys app), or not yet known."""
+    from surveys import stats
+    from surveys.queries import closed_rounds_for_dossier
+
+    source = f"{rules.SATISFACTION_SOURCE} — {rules.SATISFACTION_STATUS}"
+    rounds = closed_rounds_for_dossier(dossier)
+    if not rounds:
+        return Condition(_("Residents' satisfaction"), UNKNOWN, _("No survey result recorded."), source)
+    latest = rounds[0]
+    share = stats.share(latest.satisfied_n, latest.answered) or 0.0
+    problem = satisfaction_problem(share)
+    note = _("Closed survey round \"%(title)s\": %(share)s%% of %(n)s households; not yet recorded in the "
+             "dossier.") % {"title": latest.title, "share": _percent(share), "n": latest.answered}
+    return Condition(_("Residents' satisfaction"), UNMET if problem else MET,
+                     f"{problem} {note}" if problem else note, source)
+
+
 def _percent(value: float) -> str:
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
@@ -150,8 +169,7 @@ def conditions(dossier) -> list[Condition]:
                               f"{rule.source} — {rule.status}"))
     survey = getattr(dossier, "survey", None)
     if survey is None:
-        rows.append(Condition(_("Residents' satisfaction"), UNKNOWN,
-                              _("No survey result recorded."), f"{rules.SATISFACTION_SOURCE} — {rules.SATISFACTION_STATUS}"))
+        rows.append(pending_survey(dossier))
     else:
         problem = satisfaction_problem(survey.share)
         rows.append(Condition(_("Residents' satisfaction"), UNMET if problem else MET,

@@ -10,6 +10,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from surveys import rules as surveys_rules
+
+# The satisfaction rule lives with the surveys (surveys/rules.py), which compute the rate.
+from surveys.rules import SATISFACTION_SOURCE, SATISFACTION_STATUS  # noqa: F401
+
 POSTING_SOURCE = (
     "QĐ 18/2022/QĐ-TTg Điều 5 (theo bản tóm tắt trên thuvienphapluat.vn, "
     "https://beta.thuvienphapluat.vn/phap-luat/uy-ban-nhan-dan-xa-co-the-to-chuc-xet-xa-dat-chuan-nong-thon-moi-"
@@ -17,12 +22,6 @@ POSTING_SOURCE = (
 )
 # V2 in the sources: read in a secondary summary, not in the decision's own text.
 POSTING_STATUS = gettext_lazy("not verified against the original text")
-
-SATISFACTION_SOURCE = gettext_lazy(
-    "QĐ 18/2022/QĐ-TTg Article 4.1(b) only says \"đáp ứng yêu cầu theo quy định\"; 90% is a reference "
-    "(QĐ 320 for districts; Tiền Giang survey report 2024)"
-)
-SATISFACTION_STATUS = gettext_lazy("the commune figure is not confirmed")
 
 # criteria-sources.md §5: "Recognition procedure replacing 18/2022 for 2026-30: not found".
 PROCEDURE_2026 = gettext_lazy(
@@ -55,4 +54,4 @@ def posting_rule() -> PostingRule:
 
 def satisfaction_threshold() -> float:
     """Percent of surveyed households satisfied (reference value, not confirmed for communes)."""
-    return float(getattr(settings, "NTM_SATISFACTION_MIN_PERCENT", 90))
+    return surveys_rules.satisfaction_threshold()

@@ -11,9 +11,10 @@ from assessments.models import Period
 from assessments.queries import period_context
 from config.text import request_ip
 from planning.evidence import stored_file_response
-from recognition import checks, rules, services
-from recognition.forms import STEP_FORMS, RegisterForm, ReturnForm
-from recognition.models import STAGE_ORDER, Dossier, Stage
+from recognition import checks, conditions, rules, services
+from recognition.documents import DOCUMENTS
+from recognition.forms import AnswerForm, ConditionForm, RegisterForm, ReturnForm, step_form
+from recognition.models import Dossier, Stage, stage_label
 
 
 @login_required
@@ -25,7 +26,8 @@ def dossier_list(request):
 
 
 def _dossier(request, pk) -> Dossier:
-    dossier = get_object_or_404(Dossier.objects.select_related("unit", "period", "recognition"), pk=pk)
+    dossier = get_object_or_404(
+        Dossier.objects.select_related("unit", "period", "recognition", "revokes", "revocation"), pk=pk)
     commune_for_user(request.user, dossier.unit.ref)
     return dossier
 
@@ -63,19 +65,25 @@ def dossier_register(request, ref):
 
 
 def _stages(dossier):
-    done = STAGE_ORDER.index(dossier.stage)
-    return [(s, i <= done) for i, s in enumerate(Stage)]
+    order = dossier.stage_order
+    done = order.index(dossier.stage)
+    return [(stage_label(dossier.kind, s), i <= done) for i, s in enumerate(order)]
 
 
-def _page(request, dossier, step_form=None, return_form=None, status=200):
+def _page(request, dossier, step_form_=None, return_form=None, condition_form=None, status=200):
     snapshot = dossier.snapshot
     context = {
         "dossier": dossier,
         "unit": dossier.unit,
         "stages": _stages(dossier),
-        "conditions": checks.conditions(dossier),
-        "snapshot_result": checks.target_result(snapshot),
-        "differences": checks.differences(dossier),
+        "conditions": [] if dossier.is_revocation else conditions.all_conditions(dossier),
+        "revocation_check": (snapshot or {}).get("revocation") if dossier.is_revocation else None,
+        "broadcast_dates": list(dossier.broadcast_rows.all()),
+        "comments": list(dossier.posting_comments.all()),
+        "condition_records": list(dossier.condition_records.select_related("recorded_by")),
+        "documents": DOCUMENTS,
+        "snapshot_result": None if dossier.is_revocation else checks.target_result(snapshot),
+        "differences": [] if dossier.is_revocation else checks.differences(dossier),
         "events": dossier.events.select_related("user"),
         "survey": getattr(dossier, "survey", None),
         "posting_rule": rules.posting_rule(),
@@ -84,9 +92,13 @@ def _page(request, dossier, step_form=None, return_form=None, status=200):
         "can_act": can_manage_reference(request.user),
     }
     if context["can_act"] and not dossier.decided:
-        context["step_form"] = step_form or STEP_FORMS[dossier.next_stage]()
+        context["step_form"] = step_form_ or step_form(dossier)
         if dossier.stage != Stage.REGISTRATION:
             context["return_form"] = return_form or ReturnForm()
+        if not dossier.is_revocation:
+            context["condition_form"] = condition_form or ConditionForm()
+    if context["can_act"]:
+        context["answer_form"] = AnswerForm(initial={"answered_on": timezone.localdate()}, auto_id=False)
     return render(request, "recognition/dossier_detail.html", context, status=status)
 
 
@@ -103,27 +115,71 @@ def dossier_step(request, pk):
     if dossier.decided:
         raise PermissionDenied
     step = dossier.next_stage
-    form = STEP_FORMS[step](request.POST, request.FILES)
+    form = step_form(dossier, request.POST, request.FILES)
     if form.is_valid():
         data = dict(form.cleaned_data)
         kwargs = {"user": request.user, "ip_address": request_ip(request)}
-        calls = {
-            Stage.SELF_ASSESSMENT: lambda: services.freeze_self_assessment(dossier, **kwargs),
-            Stage.OPINIONS: lambda: services.record_opinions(dossier, **data, **kwargs),
-            Stage.POSTING: lambda: services.record_posting(dossier, **data, **kwargs),
-            Stage.SURVEY: lambda: services.record_survey(dossier, **data, **kwargs),
-            Stage.APPRAISAL: lambda: services.record_appraisal(dossier, **data, **kwargs),
-            Stage.DECISION: lambda: services.decide(dossier, **data, **kwargs),
-        }
+        if dossier.is_revocation:
+            calls = {
+                Stage.SELF_ASSESSMENT: lambda: services.freeze_revocation_check(dossier, **kwargs),
+                Stage.APPRAISAL: lambda: services.record_appraisal(dossier, **data, **kwargs),
+                Stage.DECISION: lambda: services.revoke(dossier, **data, **kwargs),
+            }
+        else:
+            calls = {
+                Stage.SELF_ASSESSMENT: lambda: services.freeze_self_assessment(dossier, **kwargs),
+                Stage.OPINIONS: lambda: services.record_opinions(dossier, **data, **kwargs),
+                Stage.POSTING: lambda: services.record_posting(dossier, **data, **kwargs),
+                Stage.SURVEY: lambda: services.record_survey(dossier, **data, **kwargs),
+                Stage.APPRAISAL: lambda: services.record_appraisal(dossier, **data, **kwargs),
+                Stage.DECISION: lambda: services.decide(dossier, **data, **kwargs),
+            }
         try:
             calls[step]()
         except services.DossierRefused as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Step recorded: %(step)s.") % {"step": Stage(step).label})
+            messages.success(request, _("Step recorded: %(step)s.") % {"step": stage_label(dossier.kind, step)})
             return redirect("recognition:detail", pk=dossier.pk)
     dossier.refresh_from_db()
-    return _page(request, dossier, step_form=form, status=400)
+    return _page(request, dossier, step_form_=form, status=400)
+
+
+@login_required
+@require_POST
+def dossier_condition(request, pk):
+    dossier = _dossier(request, pk)
+    _require_admin(request)
+    form = ConditionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.record_condition(dossier, **form.cleaned_data, user=request.user,
+                                      ip_address=request_ip(request))
+        except services.DossierRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The declaration or confirmation was recorded."))
+            return redirect("recognition:detail", pk=dossier.pk)
+    return _page(request, dossier, condition_form=form, status=400)
+
+
+@login_required
+@require_POST
+def comment_answer(request, pk, comment_pk):
+    dossier = _dossier(request, pk)
+    _require_admin(request)
+    comment = get_object_or_404(dossier.posting_comments, pk=comment_pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_comment(comment, **form.cleaned_data, user=request.user, ip_address=request_ip(request))
+        except services.DossierRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The answer was recorded."))
+        return redirect("recognition:detail", pk=dossier.pk)
+    messages.error(request, _("The answer and its date are required."))
+    return redirect("recognition:detail", pk=dossier.pk)
 
 
 @login_required

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from accounts.access import can_view_province, scope_for
+from accounts.access import can_view_province, rule, scope_for
 from accounts.models import Role
 from reporting.models import ReportingPeriod, Submission
 from reporting.reporters import Reporter, key_of, reporter_for_user
@@ -20,10 +20,12 @@ from reporting.reporters import Reporter, key_of, reporter_for_user
 REVIEW_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER}
 
 
+@rule("review_reports")
 def can_review(user) -> bool:
     return scope_for(user).role in REVIEW_ROLES
 
 
+@rule("read_province_reports")
 def can_read_province_reports(user) -> bool:
     return can_view_province(user)
 

@@ -27,6 +27,7 @@ from reporting import docx_layout as layout
 from reporting.docx_layout import DEMO_MARK, FONT, vn_number
 from reporting.models import ReportingPeriod, Section, State, Submission
 from reporting.queries import completeness
+from units.collation import sort_key
 from units.models import UnitKind
 
 SECTION_TITLES = OrderedDict([
@@ -141,7 +142,7 @@ def province_report(rperiod: ReportingPeriod) -> ProvinceReport:
         report.base_level_name = board.ctx.level_names[report.base_level]
         base_rank = ranks[report.base_level]
         groups: OrderedDict[str, list] = OrderedDict()
-        for s in sorted(board.statuses, key=lambda s: (_district_name(s.unit), s.unit.name)):
+        for s in sorted(board.statuses, key=lambda s: (sort_key(_district_name(s.unit)), s.unit.sort_name)):
             groups.setdefault(_district_name(s.unit), []).append(s)
         for name, statuses in groups.items():
             evaluated = [s for s in statuses if s.criteria_met is not None]
@@ -393,6 +394,7 @@ def disbursement_table(summary) -> tuple[list[str], list[list]]:
     headers = ["Chương trình / nguồn vốn", "Kế hoạch vốn (đồng)", "Đã phân bổ (đồng)", "Đã giải ngân (đồng)",
                "Tỷ lệ giải ngân so với kế hoạch (%)"]
     rows = [[g.label, g.plan, g.allocated, g.disbursed, g.rate] for g in summary.by_programme]
+    rows += [[f"Nội dung: {g.label}", g.plan, g.allocated, g.disbursed, g.rate] for g in summary.by_component]
     rows += [[f"Nguồn: {g.label}", g.plan, g.allocated, g.disbursed, g.rate] for g in summary.by_source]
     rows.append(["Tổng cộng", summary.plan, summary.allocated, summary.disbursed, summary.rate])
     return headers, rows

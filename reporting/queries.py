@@ -16,6 +16,7 @@ from django.utils import timezone
 from reporting.models import ReportingPeriod, ReportSchedule, State, Submission
 from reporting.reporters import Reporter, expected_reporters, key_of
 from reporting.services import is_on_time
+from units.collation import sort_key
 
 
 def rate(part: int, whole: int) -> Decimal | None:
@@ -113,7 +114,7 @@ def completeness(period: ReportingPeriod, today: datetime.date | None = None) ->
         submission = submissions.pop(reporter.key, None)
         submitted = bool(submission and submission.is_submitted)
         result.rows.append(Row(reporter, submission, overdue=not submitted and today > period.due_date))
-    result.unexpected = sorted(submissions.values(), key=lambda s: s.reporter_name)
+    result.unexpected = sorted(submissions.values(), key=lambda s: sort_key(s.reporter_name))
     return result
 
 
@@ -148,7 +149,7 @@ def reporter_totals(schedule: ReportSchedule, today: datetime.date | None = None
             t.on_time += bool(row.on_time)
             t.late += row.late
             t.missing += not row.submitted
-    return sorted(totals.values(), key=lambda t: t.reporter.name)
+    return sorted(totals.values(), key=lambda t: sort_key(t.reporter.name))
 
 
 def periods_for_reporter(reporter: Reporter, today: datetime.date | None = None) -> list[tuple]:

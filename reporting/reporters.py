@@ -57,7 +57,7 @@ def expected_reporters(period: ReportingPeriod) -> list[Reporter]:
         units = Unit.objects.valid_on(day).filter(parent=province, kind=UnitKind.DISTRICT)
     else:
         units = programme_communes(day, province)
-    return [Reporter(unit=u) for u in units.order_by("name", "code")]
+    return [Reporter(unit=u) for u in units.order_by("sort_name", "code")]
 
 
 def reporter_for_user(user) -> Reporter | None:

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .collation import SEARCH_KEY_LENGTH, SORT_KEY_LENGTH, search_key, sort_key
+
 
 class UnitKind(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -57,6 +59,10 @@ class Unit(models.Model):
     # None: still exists.
     valid_to = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=200, blank=True)
+    # Derived from `name` on every save (units.collation): the name without diacritics or case
+    # for search, and a key whose byte order is the Vietnamese order of the names for sorting.
+    search_name = models.CharField(max_length=SEARCH_KEY_LENGTH, blank=True, editable=False)
+    sort_name = models.CharField(max_length=SORT_KEY_LENGTH, blank=True, editable=False, db_index=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -66,6 +72,14 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.name)
+        self.sort_name = sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name", "sort_name"}
+        super().save(*args, **kwargs)
 
     @staticmethod
     def make_ref(code: str, valid_from: datetime.date | None) -> str:

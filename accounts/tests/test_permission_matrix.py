@@ -72,10 +72,23 @@ DASHBOARD = {"admin": 200, "officer": 200, "agency": 200, "viewer": 200,
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_province_dashboard_is_for_province_wide_roles(client, world, role):
-    response = as_user(client, world, role).get("/")
+    response = as_user(client, world, role).get("/tinh/")
     assert response.status_code == DASHBOARD[role]
-    if role == "commune_a":
-        assert response.url == f"/xa/{world['units']['A'].ref}/"
+    if DASHBOARD[role] == 302:
+        assert response.url == "/"  # their own home
+
+
+HOME = {"admin": "province", "officer": "province", "viewer": "province", "agency": "work",
+        "district": "work", "commune_a": "work", "commune_b": "work", "commune_n": "work"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_lands_on_its_own_home(client, world, role):
+    response = as_user(client, world, role).get("/")
+    assert response.status_code == 200
+    template = "dashboard/province.html" if HOME[role] == "province" else "dashboard/work.html"
+    assert template in [t.name for t in response.templates]
+    assert as_user(client, world, role).get("/tai-khoan/").url == "/"
 
 
 LIST = {

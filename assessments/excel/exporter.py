@@ -46,7 +46,7 @@ def units_for_export(user, period: Period, *, unit: str = "", district: str = ""
         qs = qs.filter(parent__ref=district)
     if user is not None:
         qs = visible_units(user, qs)
-    return list(qs.order_by("parent__name", "name", "ref"))
+    return list(qs.order_by("parent__sort_name", "sort_name", "ref"))
 
 
 def _threshold_key(family: str) -> str:

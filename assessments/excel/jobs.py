@@ -10,6 +10,7 @@ import datetime
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -60,15 +61,26 @@ def unfinished_jobs(user):
     )
 
 
+# Other apps' imports run as jobs too (same page, progress, time limit and worker): a runner takes
+# the job and a progress callback and returns the job fields to store, with "ok" (True: done).
+RUNNERS: dict[str, Callable[[ImportJob, Callable[[int], None]], dict]] = {}
+
+
+def register_runner(kind: str, runner: Callable[[ImportJob, Callable[[int], None]], dict]) -> None:
+    RUNNERS[kind] = runner
+
+
 def start_import(*, user, file_name: str, content: bytes, source: str = "", reason: str = "",
-                 ip_address: str | None = None) -> ImportJob:
+                 ip_address: str | None = None, kind: str = "values") -> ImportJob:
     """Record an upload and run it (inline mode). ImportBusy when the user already has
     MAX_UNFINISHED_JOBS imports waiting or running."""
+    if kind != "values" and kind not in RUNNERS:
+        raise ValueError(f"no import runner for {kind!r}")
     if unfinished_jobs(user).count() >= MAX_UNFINISHED_JOBS:
         raise ImportBusy(_("You already have an import waiting or running: wait until it ends "
                            "before uploading another workbook."))
     job = ImportJob.objects.create(
-        user=user, file_name=file_name[:255], upload=ContentFile(content, name="upload.xlsx"),
+        user=user, kind=kind, file_name=file_name[:255], upload=ContentFile(content, name="upload.xlsx"),
         source=source, reason=reason, ip_address=ip_address, created_at=timezone.now(),
     )
     if settings.NTM_BACKGROUND_INLINE:
@@ -94,11 +106,9 @@ def run_import_job(job_id: int) -> None:
     def progress(percent: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(progress=min(int(percent), 99))
 
+    runner = RUNNERS.get(job.kind, _run_values)
     try:
-        result = import_workbook(
-            io.BytesIO(job.workbook() or b""), user=job.user, source=job.source, reason=job.reason,
-            progress=progress, ip_address=job.ip_address,
-        )
+        outcome = runner(job, progress)
     except Exception as exc:  # an unexpected failure still ends the job
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportJob.Status.FAILED, progress=100, finished_at=timezone.now(),
@@ -106,14 +116,25 @@ def run_import_job(job_id: int) -> None:
             problems_total=1,
         )
         raise
+    ok = outcome.pop("ok")
     ImportJob.objects.filter(pk=job_id).update(
-        status=ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED,
-        progress=100, finished_at=timezone.now(), period_code=result.period_code,
-        units_count=result.units, values_count=result.values, created_count=result.created,
-        corrected_count=result.corrected, unchanged_count=result.unchanged,
-        problems=kept_problems(result.problems), problems_total=len(result.problems),
-        warnings=kept_problems(result.warnings),
+        status=ImportJob.Status.DONE if ok else ImportJob.Status.FAILED, progress=100,
+        finished_at=timezone.now(), **outcome,
     )
+
+
+def _run_values(job: ImportJob, progress) -> dict:
+    """The indicator values workbook (assessments.excel.importer)."""
+    result = import_workbook(
+        io.BytesIO(job.workbook() or b""), user=job.user, source=job.source, reason=job.reason,
+        progress=progress, ip_address=job.ip_address,
+    )
+    return {
+        "ok": result.ok, "period_code": result.period_code, "units_count": result.units,
+        "values_count": result.values, "created_count": result.created, "corrected_count": result.corrected,
+        "unchanged_count": result.unchanged, "problems": kept_problems(result.problems),
+        "problems_total": len(result.problems), "warnings": kept_problems(result.warnings),
+    }
 
 
 def jobs_visible_to(user):

@@ -72,7 +72,7 @@ def test_the_value_history_shows_corrections(client, officer, setup):
     html = client.get(f"/xa/{communes[1].ref}/").content.decode()
     history = re.search(r'id="history">(.*?)</table>', html, re.S).group(1)
     assert "41,5" in history and "Điều tra lại thu nhập" in history
-    old_rows = re.findall(r'<tr class="old">(.*?)</tr>', history, re.S)
+    old_rows = re.findall(r'<tr class="old"[^>]*>(.*?)</tr>', history, re.S)
     assert len(old_rows) == 1 and ">10.1<" in old_rows[0] and ">30 <small>" in old_rows[0]
     status, _text = row_of(html, "10.1")
     assert status == "met"

@@ -26,6 +26,7 @@ from planning import services as planning
 from planning.models import Phase, SupportTeamMember
 from portal.tests import audit_cases as portal_cases
 from recognition.tests import audit_cases as recognition_cases
+from surveys.tests import audit_cases as surveys_cases
 from units import loaders
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ EXEMPT = {
 }
 # Write modules that are not named services.py.
 WRITE_MODULES = ["assessments/groups.py", "assessments/periods.py", "assessments/recognitions.py",
-                 "planning/transfer.py"]
+                 "planning/transfer.py", "finance/ledger.py", "recognition/decisions.py"]
 
 
 @pytest.fixture
@@ -116,6 +117,7 @@ def _cases(world, tmp_path):
         **finance_cases.cases(w, user),
         **portal_cases.cases(w, user),
         **recognition_cases.cases(w, user),
+        **surveys_cases.cases(w, user),
     }
 
 
@@ -143,6 +145,8 @@ def _planning_cases(w, user, phase, agency):
             phase, {2025: (10, "16.5")}, user=user),
         "planning.services.set_commune_target": lambda: planning.set_commune_target(
             commune, "ntm", 2025, user=user),
+        "planning.services.set_targets_grid": lambda: planning.set_targets_grid(
+            phase, {("ntm", 2024): 3}, {2024: (12, "15.5")}, user=user),
         "planning.services.set_helping_agency": lambda: planning.set_helping_agency(agency, commune, user=user),
         "planning.services.add_support_member": lambda: planning.add_support_member(
             commune, name="Ông A", role="Tổ trưởng", user=user),
@@ -261,6 +265,7 @@ CASE_NAMES = {
     "planning.services.create_items", "planning.services.update_item", "planning.services.set_item_status",
     "planning.services.add_task", "planning.services.set_task_status", "planning.services.add_progress_note",
     "planning.services.set_year_targets", "planning.services.set_commune_target",
+    "planning.services.set_targets_grid",
     "planning.services.set_helping_agency", "planning.services.add_support_member",
     "planning.services.remove_support_member", "planning.services.record_field_visit",
     "reporting.services.create_schedule", "reporting.services.generate_periods",
@@ -273,6 +278,7 @@ CASE_NAMES = {
 } | finance_cases.NAMES
 CASE_NAMES |= portal_cases.NAMES
 CASE_NAMES |= recognition_cases.NAMES
+CASE_NAMES |= surveys_cases.NAMES
 
 
 @pytest.mark.parametrize("name", sorted(CASE_NAMES))

@@ -44,8 +44,9 @@ def test_it_exports_the_filtered_records_with_local_datetimes(client, world):
     assert newest[1:4] == ["xa.0", "Lê Thị Xã", "10.0.0.7"]
     assert newest[4] == "Nhập số liệu" and newest[5] == "values.record"
     assert newest[8:10] == [world.communes[0].code, "Xã Thử 000"]
-    assert newest[10] == '{"10.1": 31}' and newest[11] == '{"10.1": 42.5}'
-    assert newest[12] == "Điều tra lại"
+    assert newest[10] == "10.1: 31 → 42,5"  # the page's reading, Vietnamese decimal comma
+    assert newest[11] == "Điều tra lại"
+    assert newest[12] == '{"10.1": 31}' and newest[13] == '{"10.1": 42.5}'  # the raw JSON
 
 
 def test_it_applies_the_scope_rule(client, world):

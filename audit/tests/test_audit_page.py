@@ -50,7 +50,7 @@ def test_it_shows_who_when_where_what_and_why(client, world):
     assert "10.0.0.7" in html
     assert "Nhập số liệu" in html  # the action's Vietnamese label
     assert "Xã Thử 000" in html and records["c0"].object_id in html
-    assert "<b>10.1</b>: 30 → 41.5" in html
+    assert '<b title="10.1">10.1</b>: 30 → 41,5' in html
     assert "Điều tra lại" in html
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 URL = "/nhat-ky/"
 EXPORT = "/nhat-ky/xuat.xlsx"
 FORMULA = '=HYPERLINK("http://x","y")'
-COLUMNS = {"user": 1, "full_name": 2, "ip": 3, "object_id": 7, "reason": 12}
+COLUMNS = {"user": 1, "full_name": 2, "ip": 3, "object_id": 7, "reason": 11}
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def world(django_user_model):
 
 def _rows(response):
     assert response.status_code == 200
-    ws = load_workbook(io.BytesIO(response.content)).active
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     return [list(row) for row in ws.iter_rows(min_row=2)]
 
 

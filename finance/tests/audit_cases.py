@@ -6,8 +6,8 @@ import datetime
 from finance import services
 
 NAMES = {f"finance.services.{n}" for n in (
-    "sync_reference", "set_plan_line", "create_projects", "update_project", "set_allocation", "allocate_many",
-    "record_disbursements", "record_debt", "record_repayment")}
+    "sync_reference", "set_plan_line", "create_projects", "update_project", "set_allocation", "allocate_many")
+} | {f"finance.ledger.{n}" for n in ("record_disbursements", "record_debt", "record_repayment")}
 
 
 def _changed_reference():
@@ -53,9 +53,9 @@ def cases(w, user):
         "finance.services.allocate_many": lambda: services.allocate_many(
             [services.AllocationSpec(project("A5"), line(), 1_000)], decision_number="3/QĐ",
             decision_date=datetime.date(2024, 2, 1), user=user),
-        "finance.services.record_disbursements": lambda: services.record_disbursements(
+        "finance.ledger.record_disbursements": lambda: services.record_disbursements(
             [services.DisbursementEntry(allocation(), datetime.date(2024, 3, 1), 1_000)], user=user),
-        "finance.services.record_debt": debt,
-        "finance.services.record_repayment": lambda: services.record_repayment(
+        "finance.ledger.record_debt": debt,
+        "finance.ledger.record_repayment": lambda: services.record_repayment(
             debt(), amount=50, date=datetime.date(2024, 6, 1), user=user),
     }

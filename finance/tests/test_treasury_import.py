@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from assessments.models import ImportJob
 from finance import treasury
 from finance.models import Disbursement
 from finance.tests.helpers import BILLION, make_finance_world
@@ -36,7 +37,7 @@ def test_one_bad_row_writes_nothing_and_is_named_by_sheet_cell_and_reason(client
     text = "\n".join(exc.value.errors)
     assert "trang GiaiNgan, ô F8" in text and "nhiều" in text
     assert "trang GiaiNgan, ô A9" in text and "KHONG-CO" in text
-    assert "trang GiaiNgan, ô C10:E10" in text
+    assert "trang GiaiNgan, ô C10" in text
     assert not Disbursement.objects.exists()
     # With the unknown rows fixed, the over-allocation is named with its figures, still nothing written.
     content = treasury.template_bytes(rows(w, [500, 2 * BILLION, 10]), year=2026, month=NOV)
@@ -54,9 +55,46 @@ def test_the_import_page_lists_the_errors_and_the_template_downloads(client):
     assert template.status_code == 200 and 'filename="giai-ngan-2026.xlsx"' in template["Content-Disposition"]
     bad = treasury.template_bytes(rows(w, [10, -5]), year=2026, month=NOV)
     response = client.post("/tai-chinh/nhap-kho-bac/", {"file": SimpleUploadedFile("kb.xlsx", bad)})
-    assert response.status_code == 400 and "ô F7" in response.content.decode()
+    # The upload runs as an import job (inline here) and the user lands on its page.
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/xa/excel/lan-nhap/{job.pk}/"
+    assert (job.kind, job.status, job.problems_total) == ("treasury", "failed", 1)
+    assert job.problems[0]["sheet"] == "GiaiNgan" and job.problems[0]["cell"] == "F7"
+    page = client.get(response["Location"]).content.decode()
+    assert "ô F7" in page and "-5" in page
+    marked = client.get(f"/xa/excel/lan-nhap/{job.pk}/ban-danh-dau/")
+    assert marked.status_code == 200 and marked["Content-Disposition"].endswith('-loi.xlsx"')
+    assert not Disbursement.objects.exists()
     good = treasury.template_bytes(rows(w, [10, 20]), year=2026, month=NOV)
     response = client.post("/tai-chinh/nhap-kho-bac/", {"file": SimpleUploadedFile("kb.xlsx", good)})
     assert response.status_code == 302 and Disbursement.objects.count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "2 số liệu tháng mới" in page and "/tai-chinh/nhap-kho-bac/" in page
+    listing = client.get("/tai-chinh/nhap-kho-bac/").content.decode()
+    table = listing[listing.index('id="treasury-jobs"'):]
+    assert table[:table.index("</table>")].count("/xa/excel/lan-nhap/") == 2
+    # The values import page does not list treasury jobs.
+    assert "kb.xlsx" not in client.get("/xa/excel/tai-len/").content.decode()
     client.force_login(w["officer"])
     assert client.post("/tai-chinh/nhap-kho-bac/", {"file": SimpleUploadedFile("kb.xlsx", good)}).status_code == 403
+
+
+def test_with_background_work_the_treasury_file_is_queued_for_the_worker(client, settings, monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+    from assessments import tasks
+
+    w = make_finance_world(n_projects=2)
+    w.update(users(w))
+    settings.NTM_BACKGROUND_INLINE = False
+    queued = []
+    monkeypatch.setattr(tasks.run_import_job_task, "delay", queued.append)
+    client.force_login(w["admin"])
+    good = treasury.template_bytes(rows(w, [10, 20]), year=2026, month=NOV)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/tai-chinh/nhap-kho-bac/", {"file": SimpleUploadedFile("kb.xlsx", good)})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and queued == [job.pk] and job.status == "pending"
+    assert not Disbursement.objects.exists()
+    tasks.run_import_job_task(job.pk)  # what the worker does
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == ("done", 2) and Disbursement.objects.count() == 2

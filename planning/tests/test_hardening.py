@@ -126,8 +126,8 @@ def test_notes_titles_and_reasons_have_length_limits_stated_in_the_message(world
 def _instances():
     levels = [("ntm", "NTM")]
     return [forms.ItemForm(), forms.NewItemForm(indicator_choices=[("3.1", "3.1")]), forms.StatusForm(),
-            forms.TaskForm(), forms.TaskStatusForm(), forms.NoteForm(), forms.VisitForm(), forms.YearTargetForm(),
-            forms.LevelTargetForm(levels=levels), forms.CommuneTargetForm(levels=levels), forms.HelpingForm(),
+            forms.TaskForm(), forms.TaskStatusForm(), forms.NoteForm(), forms.VisitForm(),
+            forms.CommuneTargetForm(levels=levels), forms.HelpingForm(),
             forms.SupportMemberForm(), forms.BudgetForm()]
 
 
@@ -167,8 +167,7 @@ def test_every_planning_write_from_a_page_records_the_client_address(world, clie
     client.post(f"/ke-hoach/muc/{item.pk}/task-status/", {"task": task.pk, "status": "done"}, REMOTE_ADDR=IP)
     client.force_login(world["admin"])
     for data in [
-        {"kind": "level", "l-level_code": "ntm", "l-year": "2024", "l-target_count": "2"},
-        {"kind": "year", "y-year": "2024", "y-min_criteria": "18", "y-avg_criteria": "18.5"},
+        {"kind": "grid", "n-ntm-2024": "2", "min-2024": "18", "avg-2024": "18.5"},
         {"kind": "commune", "c-commune": c0.ref, "c-level_code": "ntm", "c-year": "2025"},
     ]:
         assert client.post("/ke-hoach/muc-tieu/sua/", data, REMOTE_ADDR=IP).status_code == 302

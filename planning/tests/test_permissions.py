@@ -53,7 +53,7 @@ def test_a_viewers_post_changes_nothing(world, client):
     for action, data in [("status", {"status": "cancelled", "reason": "x"}), ("note", {"date": "2025-01-01", "text": "x"}),
                          ("task", {"title": "x", "owner": "commune"})]:
         assert client.post(f"/ke-hoach/muc/{item.pk}/{action}/", data).status_code == 403
-    assert client.post("/ke-hoach/muc-tieu/sua/", {"kind": "year", "y-year": "2025", "y-min_criteria": "1"}).status_code == 403
+    assert client.post("/ke-hoach/muc-tieu/sua/", {"kind": "grid", "min-2025": "1"}).status_code == 403
     assert client.post("/ke-hoach/giup-do/", {"kind": "member", "m-commune": c1.ref, "m-name": "A"}).status_code == 403
     assert snapshot() == before
 
@@ -65,7 +65,17 @@ def test_an_agency_officer_manages_items_of_its_criteria_only(world, client):
     client.force_login(world["agency_user"])
     assert client.post(f"/ke-hoach/muc/{mine.pk}/status/", {"status": "in_progress"}).status_code == 302
     assert client.post(f"/ke-hoach/muc/{other.pk}/status/", {"status": "in_progress"}).status_code == 403
-    assert client.post(f"/ke-hoach/xa/{c1.ref}/them/", {**NEW_ITEM, "indicators": ["17.2"]}).status_code == 403
+    before = RoadmapItem.objects.count(), AuditRecord.objects.count()
+    # Outside its criteria: refused on the form with the reason, nothing written (not a bare 403).
+    response = client.post(f"/ke-hoach/xa/{c1.ref}/them/", {**NEW_ITEM, "indicators": ["3.2", "17.2"]})
+    assert response.status_code == 400
+    errors = response.content.decode().split('id="indicator-errors"')[1].split("</div>")[0]
+    assert "Chỉ tiêu 17.2 thuộc tiêu chí mà sở, ngành của bạn không phụ trách (17)" in errors
+    assert (RoadmapItem.objects.count(), AuditRecord.objects.count()) == before
+    # What it ticked and typed is kept; only its own criteria's indicators are offered to tick.
+    html = response.content.decode()
+    assert 'value="3.2" id="ind-3.2" checked' in html and 'value="Thủy lợi"' in html
+    assert 'id="ind-17.2"' not in html and 'id="ind-3.2"' in html
     assert client.post(f"/ke-hoach/xa/{c1.ref}/them/", {**NEW_ITEM, "indicators": ["3.2"]}).status_code == 302
     mine.refresh_from_db()
     other.refresh_from_db()

@@ -11,7 +11,7 @@ from planning.tests.helpers import make_item, make_world
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/ke-hoach/", "/ke-hoach/theo-doi/", "/ke-hoach/co-quan/so-nn/", "/ke-hoach/muc-tieu/",
-         "/ke-hoach/dau-tu/?budget=5", "/ke-hoach/giup-do/"]
+         "/ke-hoach/dau-tu/?budget=5", "/ke-hoach/giup-do/", "/ke-hoach/muc-tieu/sua/"]
 
 
 def build(n):

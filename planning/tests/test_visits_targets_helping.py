@@ -54,10 +54,8 @@ def test_targets_are_edited_by_the_administrator_and_compared_with_actual(world,
     assessments.record_recognition(c2, level_code="ntm", level_rank=1, family="ntm-xa-2021",
                                    decision_number="1/QĐ", decision_date=datetime.date(2024, 3, 1), issuer="UBND")
     client.force_login(world["admin"])
-    client.post("/ke-hoach/muc-tieu/sua/", {"kind": "level", "l-level_code": "ntm", "l-year": "2024",
-                                            "l-target_count": "2"})
-    client.post("/ke-hoach/muc-tieu/sua/", {"kind": "year", "y-year": "2024", "y-min_criteria": "18",
-                                            "y-avg_criteria": "18.5"})
+    client.post("/ke-hoach/muc-tieu/sua/", {"kind": "grid", "n-ntm-2024": "2", "min-2024": "18",
+                                            "avg-2024": "18,5"})
     client.post("/ke-hoach/muc-tieu/sua/", {"kind": "commune", "c-commune": c0.ref, "c-level_code": "ntm",
                                             "c-year": "2025"})
     assert YearTarget.objects.get(phase=phase, year=2024).min_criteria == 18

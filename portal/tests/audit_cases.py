@@ -7,7 +7,8 @@ from portal import services
 
 NAMES = {f"portal.services.{n}" for n in (
     "save_draft", "submit_for_review", "return_to_draft", "publish", "add_image", "add_document",
-    "update_settings", "publish_period")}
+    "update_settings", "publish_period", "submit_feedback", "publish_feedback", "answer_feedback",
+    "reject_feedback")}
 
 PDF = b"%PDF-1.4\n1 0 obj\n%%EOF"
 
@@ -37,7 +38,17 @@ def cases(w, user):
         Image.new("RGB", (20, 10)).save(raw, "PNG")
         return services.add_image(user, draft(), raw.getvalue())
 
+    addresses = iter(range(1, 250))
+
+    def feedback():
+        return services.submit_feedback(unit=w["commune"], text="Đường thôn 3 hỏng nặng",
+                                        ip=f"203.0.113.{next(addresses)}")
+
     return {
+        "portal.services.submit_feedback": feedback,
+        "portal.services.publish_feedback": lambda: services.publish_feedback(user, feedback(), answer="Đã sửa"),
+        "portal.services.answer_feedback": lambda: services.answer_feedback(user, feedback(), "Đang xử lý"),
+        "portal.services.reject_feedback": lambda: services.reject_feedback(user, feedback(), "trùng lặp"),
         "portal.services.save_draft": draft,
         "portal.services.submit_for_review": lambda: services.submit_for_review(user, draft()),
         "portal.services.return_to_draft": lambda: services.return_to_draft(user, in_review()),

@@ -39,7 +39,10 @@ def walk(dossier, *, to="appraisal", user=None, today=None):
         elif step == "posting":
             dossier = services.record_posting(
                 dossier, posted_where="Trụ sở UBND xã, nhà văn hóa 5 thôn", start=today - datetime.timedelta(days=20),
-                end=today - datetime.timedelta(days=6), broadcasts=5, comments="2 ý kiến, đã trả lời", user=user)
+                end=today - datetime.timedelta(days=6), user=user,
+                broadcast_dates=[today - datetime.timedelta(days=d) for d in (19, 16, 13, 10, 7)],
+                comments=[("Ông Nguyễn Văn A, thôn 2", "Đường thôn 2 còn lầy lội", "Đã đưa vào kế hoạch 2027"),
+                          ("Bà Lò Thị B, thôn 5", "Đề nghị thêm đèn đường", "")])
         elif step == "survey":
             services.record_survey(dossier, conducted_by="UBMTTQ xã", conducted_on=today - datetime.timedelta(days=3),
                                    households_total=1000, households_surveyed=800, satisfied=760, user=user)
@@ -48,6 +51,27 @@ def walk(dossier, *, to="appraisal", user=None, today=None):
             dossier = services.record_appraisal(dossier, appraised_by="Sở NN&MT", appraised_on=today,
                                                 findings="Đạt", user=user)
         elif step == "decision":
+            confirm_conditions(dossier, user=user, today=today)
             dossier = services.decide(dossier, decision_number="15/QĐ-UBND", decision_date=today,
                                       signer="Chủ tịch UBND tỉnh", signed_pdf=signed_pdf(), user=user)
     return dossier
+
+
+def declaration(name="cam-ket.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def confirm_conditions(dossier, *, user=None, today=None, debt=True, security=True):
+    """Record the no-debt declaration (when the finance records hold nothing for the commune)
+    and the security confirmation, both holding."""
+    from recognition.conditions import finance_debt
+    from recognition.models import ConditionKind
+
+    today = today or timezone.localdate()
+    if debt and finance_debt(dossier.unit) is None:
+        services.record_condition(dossier, kind=ConditionKind.NO_DEBT, holds=True, declared_by="UBND xã",
+                                  declared_on=today, document_ref="Báo cáo 12/BC-UBND", document=declaration(),
+                                  user=user)
+    if security:
+        services.record_condition(dossier, kind=ConditionKind.SECURITY, holds=True, declared_by="Công an tỉnh",
+                                  declared_on=today, document_ref="Văn bản 88/CAT-PV01", user=user)

@@ -18,6 +18,10 @@ PASSWORD = "Dossier-Pass-2026!"
 TODAY = timezone.localdate()
 
 
+def _dates(*days_ago) -> str:
+    return ", ".join((TODAY - datetime.timedelta(days=d)).strftime("%d/%m/%Y") for d in days_ago)
+
+
 def text(response) -> str:
     body = response.content.decode()
     return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
@@ -62,11 +66,25 @@ def test_an_admin_walks_the_dossier_through_the_pages(client, w):
     # Posting too short: refused with the reason, nothing recorded.
     client.post(step, {"opinions": "MTTQ đồng ý"})
     response = client.post(step, {"posted_where": "UBND xã", "start": (TODAY - datetime.timedelta(days=9)).isoformat(),
-                                  "end": TODAY.isoformat(), "broadcasts": "5"})
+                                  "end": TODAY.isoformat(), "broadcast_dates": _dates(9, 7, 5, 3, 1)})
     assert response.status_code == 400
     assert "mới được niêm yết 10 ngày; quy định yêu cầu 15 ngày" in text(response)
-    client.post(step, {"posted_where": "UBND xã", "start": (TODAY - datetime.timedelta(days=20)).isoformat(),
-                       "end": (TODAY - datetime.timedelta(days=2)).isoformat(), "broadcasts": "6"})
+    response = client.post(step, {"posted_where": "UBND xã", "start": (TODAY - datetime.timedelta(days=20)).isoformat(),
+                                  "end": (TODAY - datetime.timedelta(days=2)).isoformat(),
+                                  "broadcast_dates": _dates(20, 18, 15)})
+    assert response.status_code == 400 and "thông báo 3 lần" in text(response)
+    response = client.post(step, {"posted_where": "UBND xã", "start": (TODAY - datetime.timedelta(days=20)).isoformat(),
+                                  "end": (TODAY - datetime.timedelta(days=2)).isoformat(),
+                                  "broadcast_dates": _dates(20, 18, 15, 12, 9, 6),
+                                  "comments": "Ông A, thôn 1 | Làm rõ tiêu chí 17 | Đã giải trình\nThôn 3 hỏi về điện"})
+    assert response.status_code == 302
+    page = text(client.get(f"/cong-nhan/{dossier.pk}/"))
+    assert "6 lần thông báo" in page and "Làm rõ tiêu chí 17" in page and "Đã giải trình" in page
+    comment = dossier.posting_comments.get(commenter="")
+    assert client.post(f"/cong-nhan/{dossier.pk}/y-kien/{comment.pk}/tra-loi/",
+                       {"answer": "Điện lực đã lắp thêm trạm", "answered_on": TODAY.isoformat()}).status_code == 302
+    comment.refresh_from_db()
+    assert comment.answer == "Điện lực đã lắp thêm trạm"
     client.post(step, {"conducted_by": "UBMTTQ xã", "conducted_on": TODAY.isoformat(), "households_total": "1000",
                        "households_surveyed": "800", "satisfied": "760"})
     page = text(client.get(f"/cong-nhan/{dossier.pk}/"))
@@ -78,6 +96,21 @@ def test_an_admin_walks_the_dossier_through_the_pages(client, w):
                                 "decision_date": (TODAY + datetime.timedelta(days=3)).isoformat(),
                                 "signed_pdf": SimpleUploadedFile("qd.pdf", PDF, "application/pdf")})
     assert future.status_code == 400 and "Ngày quyết định không được ở tương lai" in text(future)
+    unconfirmed = client.post(step, {"decision_number": "7/QĐ-UBND", "signer": "Chủ tịch UBND tỉnh",
+                                     "decision_date": TODAY.isoformat(),
+                                     "signed_pdf": SimpleUploadedFile("qd.pdf", PDF, "application/pdf")})
+    assert unconfirmed.status_code == 400 and "Không nợ đọng xây dựng cơ bản" in text(unconfirmed)
+    condition = f"/cong-nhan/{dossier.pk}/dieu-kien/"
+    response = client.post(condition, {"kind": "no_debt", "holds": "1", "declared_by": "UBND xã",
+                                       "declared_on": TODAY.isoformat(), "document_ref": "12/BC-UBND"})
+    assert response.status_code == 400 and "Cần có văn bản (tệp)" in text(response)
+    assert client.post(condition, {"kind": "no_debt", "holds": "1", "declared_by": "UBND xã",
+                                   "declared_on": TODAY.isoformat(), "document_ref": "12/BC-UBND",
+                                   "document": SimpleUploadedFile("bc.pdf", PDF, "application/pdf")}).status_code == 302
+    assert client.post(condition, {"kind": "security", "holds": "1", "declared_by": "Công an tỉnh",
+                                   "declared_on": TODAY.isoformat(), "document_ref": "88/CAT"}).status_code == 302
+    page = text(client.get(f"/cong-nhan/{dossier.pk}/"))
+    assert "Công an tỉnh, 88/CAT ngày" in page
     client.post(step, {"decision_number": "7/QĐ-UBND", "signer": "Chủ tịch UBND tỉnh",
                        "decision_date": TODAY.isoformat(),
                        "signed_pdf": SimpleUploadedFile("qd.pdf", PDF, "application/pdf")})

@@ -58,8 +58,7 @@
     openTarget();
   }
 
-  // The data-entry form: what is left per criterion follows the typing; after a refused save,
-  // the first field in error is opened and focused.
+  // The data-entry form: what is left per criterion follows the typing.
   function entry() {
     var form = document.querySelector("form.entry");
     if (!form) return;
@@ -79,16 +78,7 @@
       var fold = event.target.closest("details.criterion");
       if (fold) update(fold);
     });
-    if (document.getElementById("error-summary")) {
-      var source = form.querySelector("[name=source]");
-      var first = form.querySelector("tr.bad input, tr.bad select") ||
-        (source && source.closest("p").querySelector(".error") ? source : null);
-      if (first) {
-        var fold = first.closest("details");
-        if (fold) fold.open = true;
-        first.focus();
-      }
-    }
+    // After a refused save, form-errors.js (with the error summary) focuses the first field in error.
   }
 
   ready(function () { menu(); cards(); folds(); entry(); });

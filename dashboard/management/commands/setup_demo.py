@@ -18,7 +18,9 @@ from criteria.services import sync_sets
 from finance import demo as finance_demo
 from planning.demo import ensure_demo_plan, ensure_demo_plan_2026, ensure_demo_roadmaps
 from portal.demo import ensure_demo_portal
+from recognition import demo as recognition_demo
 from reporting.services import ensure_default_schedules
+from surveys import demo as surveys_demo
 from units.loaders import load_province
 
 
@@ -89,6 +91,9 @@ class Command(BaseCommand):
             if roadmaps.get("items"):
                 self.stdout.write(f"Lộ trình minh họa ({code}): {roadmaps['items']} mục.")
         self.stdout.write(finance_demo.summary_vi(finance_demo.ensure_demo_finance()))
+        self.stdout.write("Hồ sơ xét công nhận minh họa: {dossiers} hồ sơ, {revocations} hồ sơ thu hồi.".format(
+            **recognition_demo.ensure_demo_dossiers()))
+        self.stdout.write(surveys_demo.summary_vi(surveys_demo.ensure_demo_surveys()))
         self.stdout.write(f"Cổng công khai (/cong-khai/): công bố các kỳ {', '.join(ensure_demo_portal())}.")
         # The login comes last, where the person starting the demo looks for it.
         self.stdout.write(self.style.SUCCESS("Đăng nhập demo (http://127.0.0.1:8000), mỗi vai trò một tài khoản:"))
