@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from accounts.access import can_edit_values, filter_by_unit
-from api.core import Error, ip_of, token_label
+from api.core import Error, as_json, ip_of, token_label
+from api.idempotency import idempotent
 from api.models import ExchangeMapping
-from api.reads import as_json
-from api.writes import idempotent, machine_value
+from api.writes import machine_value
 from assessments import services
 from assessments.catalog import allowed_indicators, family_on
 from assessments.models import IndicatorValue, Period
@@ -71,7 +71,7 @@ def _maps(system: str):
     return out, back
 
 
-@router.get("/dataValueSets", response={200: DataValueSet, **ERRORS},
+@router.get("/dataValueSets", response={200: DataValueSet, 304: None, **ERRORS},
             summary="Xuất giá trị chỉ tiêu theo định dạng DHIS2 dataValueSets",
             description="Giá trị hiện hành của một kỳ cho các đơn vị token được xem. Current values of "
                         "one period in the DHIS2 dataValueSets JSON shape, ids mapped to the partner's.")

@@ -4,22 +4,18 @@ audit, evaluation in one transaction), with the same access checks as the entry 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 
 from accounts.access import commune_for_user
 from api.core import Error, ip_of, token_label
-from api.models import IdempotentRequest
+from api.idempotency import idempotent
 from assessments import services
 from assessments.catalog import allowed_indicators, family_on
 from assessments.models import Period
@@ -68,37 +64,6 @@ class ValuesOut(Schema):
     unchanged: int
     criteria_met: int | None
     criteria_total: int | None
-
-
-def idempotent(request, body: dict, do):
-    """Run `do()` once per (token, Idempotency-Key): a retry with the same key and body gets the
-    stored answer; the same key with another body is refused (409). A failed write stores
-    nothing, so it can be retried."""
-    key = request.headers.get("Idempotency-Key", "").strip()[:200]
-    if not key:
-        return do()
-    token = request.api_token
-    digest = hashlib.sha256(
-        json.dumps([request.path, body], sort_keys=True, default=str).encode()).hexdigest()
-    done = IdempotentRequest.objects.filter(token=token, key=key).first()
-    if done is not None:
-        if done.request_hash != digest:
-            raise HttpError(409, _("This Idempotency-Key was used for another request."))
-        return done.status_code, done.body
-    try:
-        with transaction.atomic():
-            status, answer = do()
-            if status >= 300:  # a refused request is not remembered: it may be retried
-                return status, answer
-            IdempotentRequest.objects.create(token=token, key=key, request_hash=digest, status_code=status,
-                                             body=answer, created_at=timezone.now())
-    except IntegrityError:
-        # The same key arrived twice at once: the other request wrote; this one wrote nothing.
-        done = IdempotentRequest.objects.filter(token=token, key=key).first()
-        if done is None or done.request_hash != digest:
-            raise HttpError(409, _("This Idempotency-Key was used for another request.")) from None
-        return done.status_code, done.body
-    return status, answer
 
 
 @router.post("/values/{unit_ref}/{period_code}", response={200: ValuesOut, **ERRORS},
@@ -180,46 +145,3 @@ def update_roadmap_item(request, item_id: Annotated[int, Path(ge=1, le=2**62)], 
         raise HttpError(422, "; ".join(getattr(exc, "messages", None) or [str(exc)])) from None
     return {"id": item.pk, "unit": item.unit.ref, "title": item.title, "target_date": item.target_date,
             "estimated_cost": item.estimated_cost, "funding_source": item.funding_source, "status": item.status}
-
-
-class SubmissionIn(Schema):
-    sections: dict[str, Any] | None = None
-    draft: bool = False
-
-
-class SubmissionDone(Schema):
-    id: int
-    period: int
-    state: str
-    submitted_at: datetime.datetime | None
-
-
-@router.post("/reporting-periods/{period_id}/submissions/{reporter_key}", response={200: SubmissionDone, **ERRORS},
-             summary="Nộp (hoặc lưu nháp) báo cáo của một kỳ",
-             description="Người báo cáo là đơn vị hoặc cơ quan của token (`u<id>` hoặc `o<id>`), như trang báo "
-                         "cáo; thời điểm nộp do máy chủ ghi. Submit (or save as draft) the token user's own "
-                         "report, with the reporting page's rules. Idempotency-Key makes retries safe.")
-def submit_report(request, period_id: Annotated[int, Path(ge=1, le=2**62)], reporter_key: str,
-                  payload: SubmissionIn):
-    from reporting import services as reporting
-    from reporting.access import reporter_for_period
-    from reporting.models import ReportingPeriod
-
-    period = get_object_or_404(ReportingPeriod.objects.select_related("schedule"), pk=period_id)
-    reporter = reporter_for_period(request.user, period, reporter_key)
-
-    def do():
-        try:
-            with audit.acting_through(token_label(request)):
-                if payload.draft:
-                    submission = reporting.save_draft(user=request.user, period=period, reporter=reporter,
-                                                      sections=payload.sections or {}, ip_address=ip_of(request))
-                else:
-                    submission = reporting.submit(user=request.user, period=period, reporter=reporter,
-                                                  sections=payload.sections, ip_address=ip_of(request))
-        except ValidationError as exc:
-            raise HttpError(422, "; ".join(exc.messages)) from None
-        return 200, {"id": submission.pk, "period": period.pk, "state": submission.state,
-                     "submitted_at": submission.submitted_at.isoformat() if submission.submitted_at else None}
-
-    return Status(*idempotent(request, payload.dict(), do))

@@ -96,6 +96,29 @@ ACTION_LABELS = {
     "admin.change": P("audit action", "Changed in the administration site"),
     "admin.delete": P("audit action", "Deleted in the administration site"),
     "ops.restore": P("audit action", "Backup restored"),
+    "dossier.revocation_check": P("audit action", "Revocation dossier: revocation check frozen"),
+    "dossier.revoke": P("audit action", "Revocation dossier: decision recorded"),
+    "dossier.register_revocation": P("audit action", "Revocation dossier registered"),
+    "dossier.answer_comment": P("audit action", "Dossier: answer to a comment recorded"),
+    "dossier.condition.no_debt": P("audit action", "Dossier: no-debt declaration recorded"),
+    "dossier.condition.security": P("audit action", "Dossier: security and order confirmation recorded"),
+    "recognition.direct_record": P("audit action", "Recognition recorded directly"),
+    "recognition.attach_scan": P("audit action", "Signed scan attached to a decision"),
+    "recognition.correct": P("audit action", "Decision typo corrected"),
+    "survey.form_default": P("audit action", "Default questionnaire loaded"),
+    "survey.form_import": P("audit action", "Questionnaire imported (XLSForm)"),
+    "survey.form_satisfaction": P("audit action", "Questionnaire: satisfied answers set"),
+    "survey.round_create": P("audit action", "Survey round created"),
+    "survey.round_dossier": P("audit action", "Survey round attached to a dossier"),
+    "survey.codes": P("audit action", "Household codes generated"),
+    "survey.round_close": P("audit action", "Survey round closed"),
+    "survey.answers_import": P("audit action", "Survey answers imported"),
+    "survey.answer_web": P("audit action", "Survey answer received on the web form"),
+    "portal.feedback.submit": P("audit action", "Residents' feedback received"),
+    "portal.feedback.publish": P("audit action", "Residents' feedback published"),
+    "portal.feedback.answer": P("audit action", "Answer to residents' feedback changed"),
+    "portal.feedback.reject": P("audit action", "Residents' feedback rejected"),
+    "api.idempotency.purge": P("audit action", "Expired idempotency keys purged"),
 }
 
 OBJECT_TYPE_LABELS = {
@@ -132,6 +155,10 @@ OBJECT_TYPE_LABELS = {
     "organisation": P("audit object", "Organisation"),
     "api_token": P("audit object", "API token"),
     "backup": P("audit object", "Backup"),
+    "idempotent_request": P("audit object", "API idempotency keys"),
+    "portal.feedback": P("audit object", "Residents' feedback"),
+    "questionnaire": P("audit object", "Questionnaire"),
+    "survey_round": P("audit object", "Survey round"),
 }
 
 # The model whose field choices label the values of an object type's before/after ("app.Model").

@@ -28,4 +28,9 @@ app.conf.beat_schedule = {
         "task": "portal.verify_portal",
         "schedule": crontab(minute="*/15"),
     },
+    # Expired API idempotency keys (older than NTM_API_IDEMPOTENCY_HOURS), once a night.
+    "purge-idempotency-keys": {
+        "task": "api.purge_idempotency_keys",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

@@ -244,6 +244,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ntm-monitor@localhost")
 # Days before a report's due date when the first reminder goes out (the second: the day after it).
 NTM_REMINDER_DAYS_BEFORE = env_int("NTM_REMINDER_DAYS_BEFORE", 3)
+NTM_API_IDEMPOTENCY_HOURS = env_int("NTM_API_IDEMPOTENCY_HOURS", 24)  # API Idempotency-Key lifetime
 # Celery (production only; config/celery.py): the broker, e.g. redis://127.0.0.1:6379/0.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TIMEZONE = TIME_ZONE

@@ -416,3 +416,15 @@ def available_capital(year: int) -> int | None:
         return None
     allocated = Allocation.objects.filter(plan_line__year=year).aggregate(s=Sum("amount"))["s"] or 0
     return max(plan - allocated, 0)
+
+
+def plan_lines(*, year: int | None = None, province: Unit | None = None):
+    """The plan lines (capital plans) of a year and province with their programme, component,
+    source and the decisions that set them (two queries), in the plans page's order."""
+    qs = PlanLine.objects.select_related("province", "programme", "component", "source").prefetch_related(
+        "adjustments")
+    if year is not None:
+        qs = qs.filter(year=year)
+    if province is not None:
+        qs = qs.filter(province=province)
+    return qs.order_by("year", "programme__code", "component__code", "source__position", "pk")

@@ -22,4 +22,20 @@ def call(client, tokens_by_role):
     return _call
 
 
+@pytest.fixture
+def full(world, settings, tmp_path):  # noqa: F811
+    """The matrix world with money, portal, a roadmap item and reports (api/tests/helpers.py),
+    built and used at helpers.TODAY, and a token per role: (world, extra, {role: secret})."""
+    import time_machine
+
+    from api.tests import helpers
+
+    settings.NTM_API_RATE_LIMIT = 0
+    settings.DATA_DIR = tmp_path
+    with time_machine.travel(helpers.TODAY, tick=False):
+        extra = helpers.extend(world)
+        raw = {role: tokens.create_token(world["users"][role], f"{role} token")[1] for role in ROLES}
+        yield world, extra, raw
+
+
 __all__ = ["PASSWORD"]

@@ -310,3 +310,22 @@ def test_a_commune_token_submits_its_own_report_once(call, world):
     assert call("commune_n", "post", url, {"sections": sections}).status_code == 422  # already submitted
     assert AuditRecord.objects.filter(action="reporting.submission.submit",
                                       reason__contains="“commune_n token”").count() == 1
+
+
+@pytest.mark.parametrize("state", ["expired", "revoked"])
+def test_an_expired_or_revoked_token_writes_nothing(client, world, state):
+    a, period = world["units"]["A"], world["period"]
+    token, raw = tokens.create_token(world["users"]["commune_a"], "cũ")
+    if state == "expired":
+        ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    else:
+        tokens.revoke_token(token)
+    code = _agency_indicator(world)
+    before = _snapshot()
+    response = client.post(f"/api/values/{a.ref}/{period.code}",
+                           {"values": {code: _changed(a, period, code)}, "reason": "x"},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}",
+                           HTTP_IDEMPOTENCY_KEY="late")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer"
+    assert response.json()["detail"] == "Cần một token API hợp lệ, còn hạn và chưa bị thu hồi."
+    assert _snapshot() == before

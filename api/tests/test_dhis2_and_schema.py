@@ -113,7 +113,7 @@ def test_query_counts_do_not_grow_with_the_rows(call, world, url):
 
 
 def test_the_fast_values_reply_has_the_documented_shape(call, world):
-    from api.reads import ValuePage
+    from api.reads_values import ValuePage
 
     body = call("admin", "get", "/api/values", {"period": world["period"].code, "page_size": 50}).json()
     page = ValuePage.model_validate(body)

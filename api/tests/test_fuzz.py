@@ -1,6 +1,7 @@
 """Schema fuzzing (schemathesis): generated requests against every operation of the schema, on
-the small province of the permission matrix, as an administrator and as a commune officer. No
-request may end in a server error, and every response must conform to the schema."""
+the small province of the permission matrix with money, portal news and documents, a roadmap
+item and reports (api/tests/helpers.py), as an administrator and as a commune officer. No request
+may end in a server error, and every response must conform to the schema."""
 
 import pytest
 import schemathesis
@@ -15,7 +16,7 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 
 
 @pytest.fixture
-def fuzz_tokens(tokens_by_role, settings):  # noqa: F811 - pytest fixture
+def fuzz_tokens(full, settings):
     settings.NTM_API_RATE_LIMIT = 0
     # Called through the WSGI handler, each request would close the test's database connection
     # at request_finished (PostgreSQL then fails the next request); Django's test client keeps it
@@ -25,7 +26,7 @@ def fuzz_tokens(tokens_by_role, settings):  # noqa: F811 - pytest fixture
 
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    yield tokens_by_role
+    yield full[2]
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from accounts import services as accounts
 from accounts.models import OrganisationKind, Role
+from api.tests import audit_cases as api_cases
 from assessments import services as assessments
 from assessments.tests.helpers import make_period
 from audit.models import AuditRecord
@@ -118,6 +119,7 @@ def _cases(world, tmp_path):
         **portal_cases.cases(w, user),
         **recognition_cases.cases(w, user),
         **surveys_cases.cases(w, user),
+        **api_cases.cases(w, user),
     }
 
 
@@ -279,6 +281,7 @@ CASE_NAMES = {
 CASE_NAMES |= portal_cases.NAMES
 CASE_NAMES |= recognition_cases.NAMES
 CASE_NAMES |= surveys_cases.NAMES
+CASE_NAMES |= api_cases.NAMES
 
 
 @pytest.mark.parametrize("name", sorted(CASE_NAMES))
