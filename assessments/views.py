@@ -24,8 +24,10 @@ from assessments.queries import group_status
 from config.text import request_ip
 from dashboard.areas import PARAM as AREA_PARAM
 from dashboard.areas import resolve_area
+from dashboard.commune_summary import commune_trend
 from dashboard.lineage import predecessor_results
 from dashboard.views import selected_period
+from dashboard.views_extra import trend_chart
 from finance.queries import commune_finance
 
 PAGE_SIZE = 25
@@ -109,6 +111,8 @@ def commune_detail(request, ref):
     context["lineage_from"] = unit.predecessor_links.select_related("predecessor")
     context["lineage_to"] = unit.successor_links.select_related("successor")
     context["finance"] = commune_finance(unit)
+    context["trend"] = commune_trend(unit)
+    context["trend_chart"] = trend_chart(context["trend"], width=480, height=150)
     return render(request, "assessments/commune_detail.html", context)
 
 

@@ -61,14 +61,36 @@ def excel_export(request):
     if period is None:
         raise Http404
     unit, district = request.GET.get("xa", "").strip(), request.GET.get("huyen", "").strip()
-    units = units_for_export(request.user, period, unit=unit, district=district)
+    filtered = not unit and any(request.GET.get(name) for name in LIST_FILTERS)
+    if filtered:
+        units = list_units(request, period)
+    else:
+        units = units_for_export(request.user, period, unit=unit, district=district)
     if not units:
         raise Http404
     try:
         content = export_bytes(period, units, user=request.user)
     except NothingToExport as exc:
         raise Http404 from exc
-    return attachment_response(content, export_filename(period, units, unit=unit, district=district), XLSX)
+    name = export_filename(period, units, unit=unit, district=district)
+    if filtered:
+        name = name.replace(".xlsx", "-loc.xlsx")
+    return attachment_response(content, name, XLSX)
+
+
+# The commune list's own filters: an export from the list passes them on unchanged.
+LIST_FILTERS = ("q", "huyen", "muc", "tc_min", "tc_max", "rui_ro", "sap_xep")
+
+
+def list_units(request, period) -> list:
+    """The communes the list page shows for the same query string, in the same order, all pages:
+    the SAME function the list calls (assessments.listing), never a second copy of the filters."""
+    from assessments import queries
+    from assessments.listing import CommuneFilters, filtered_communes
+
+    ctx = queries.period_context(period)
+    province = queries.province_on(period.as_of)
+    return list(filtered_communes(request.user, ctx, province, CommuneFilters.from_params(request.GET)))
 
 
 @login_required

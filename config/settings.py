@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "portal",
     "api",
     "recognition",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", include("dashboard.urls")),
@@ -15,5 +17,8 @@ urlpatterns = [
     path("khao-sat/", include("surveys.urls")),
     path("phieu-khao-sat/", include("surveys.urls_public")),
     path("api/", include("api.urls")),
+    path("thong-bao/", include("notifications.urls")),
+    path("", include("dashboard.urls_extra")),
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),  # pages without the link
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.money import MoneyField
 from config.text import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, TextFieldsMixin
 from config.widgets import DateInput
 from finance.models import Component, Programme, ProjectKind, Source
@@ -37,7 +38,7 @@ class PlanLineForm(DecisionFields):
     component = forms.ModelChoiceField(label=_("Component"), queryset=Component.objects.select_related("programme"),
                                        required=False)
     source = forms.ModelChoiceField(label=_("Source of capital"), queryset=Source.objects.all())
-    amount = forms.IntegerField(label=_("Amount (đồng)"), min_value=0)
+    amount = MoneyField(label=_("Amount (đồng)"), min_value=0)
     field_order = ["year", "programme", "component", "source", "amount", "decision_number", "decision_date",
                    "reason"]
 
@@ -50,7 +51,7 @@ class ProjectForm(TextFieldsMixin, forms.Form):
     owner = forms.CharField(label=_("Project owner"), max_length=TITLE_MAX_LENGTH, required=False)
     start_date = forms.DateField(label=_("Start"), widget=DateInput, required=False)
     end_date = forms.DateField(label=_("End"), widget=DateInput, required=False)
-    total_investment = forms.IntegerField(label=_("Total investment (đồng)"), min_value=0, initial=0)
+    total_investment = MoneyField(label=_("Total investment (đồng)"), min_value=0, initial=0)
     criteria = forms.CharField(label=_("Criteria or indicators served (codes, comma-separated)"),
                                max_length=NOTE_MAX_LENGTH, required=False)
 
@@ -76,7 +77,7 @@ class ProjectForm(TextFieldsMixin, forms.Form):
 
 class AllocationForm(DecisionFields):
     plan_line = forms.ChoiceField(label=_("Plan line"))
-    amount = forms.IntegerField(label=_("Amount (đồng)"), min_value=0)
+    amount = MoneyField(label=_("Amount (đồng)"), min_value=0)
     field_order = ["plan_line", "amount", "decision_number", "decision_date", "reason"]
 
     def __init__(self, *args, lines=(), **kwargs):
@@ -87,7 +88,7 @@ class AllocationForm(DecisionFields):
 class DisbursementForm(TextFieldsMixin, forms.Form):
     allocation = forms.ChoiceField(label=_("Allocation"))
     month = MonthField(label=_("Month (MM/YYYY)"))
-    cumulative = forms.IntegerField(label=_("Cumulative disbursed since the start of the year (đồng)"),
+    cumulative = MoneyField(label=_("Cumulative disbursed since the start of the year (đồng)"),
                                     min_value=0)
 
     def __init__(self, *args, allocations=(), **kwargs):
@@ -96,14 +97,14 @@ class DisbursementForm(TextFieldsMixin, forms.Form):
 
 
 class DebtForm(TextFieldsMixin, forms.Form):
-    amount = forms.IntegerField(label=_("Debt (đồng)"), min_value=1)
+    amount = MoneyField(label=_("Debt (đồng)"), min_value=1)
     since = forms.DateField(label=_("Owed since"), widget=DateInput)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class RepaymentForm(TextFieldsMixin, forms.Form):
     debt = forms.ChoiceField(label=_("Debt"))
-    amount = forms.IntegerField(label=_("Repaid (đồng)"), min_value=1)
+    amount = MoneyField(label=_("Repaid (đồng)"), min_value=1)
     date = forms.DateField(label=_("Date"), widget=DateInput)
 
     def __init__(self, *args, debts=(), **kwargs):

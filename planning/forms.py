@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationKind
+from config.money import AmountField, MoneyField
 from config.text import NOTE_MAX_LENGTH, TITLE_MAX_LENGTH, TextFieldsMixin
 from config.widgets import DateInput
 from planning.evidence import validate_evidence_content
@@ -16,7 +17,8 @@ def agencies():
 class ItemForm(TextFieldsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     target_date = forms.DateField(label=_("Target date"), widget=DateInput)
-    estimated_cost = forms.IntegerField(label=_("Estimated cost (VND)"), min_value=0, initial=0)
+    estimated_cost = MoneyField(label=_("Estimated cost (VND)"), min_value=0, initial=0,
+                                help_text=_("For example 12.500.000"))
     funding_source = forms.ChoiceField(label=_("Funding source"), choices=FundingSource.choices)
     helping_agency = forms.ModelChoiceField(label=_("Helping agency"), queryset=Organisation.objects.none(),
                                             required=False)
@@ -164,4 +166,5 @@ class SupportMemberForm(TextFieldsMixin, forms.Form):
 
 
 class BudgetForm(TextFieldsMixin, forms.Form):
-    budget = forms.DecimalField(label=_("Budget (billion VND)"), min_value=0, max_digits=12, decimal_places=3)
+    budget = AmountField(label=_("Budget (billion VND)"), min_value=0, max_digits=12, decimal_places=3,
+                         help_text=_("In billions of đồng, decimals after a comma: 12,5 is 12.500.000.000 đồng."))

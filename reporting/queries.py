@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
 
 from reporting.models import ReportingPeriod, ReportSchedule, State, Submission
 from reporting.reporters import Reporter, expected_reporters, key_of
@@ -99,6 +100,26 @@ class Completeness:
     @property
     def overdue(self) -> list[Row]:
         return [r for r in self.rows if r.overdue]
+
+
+# Status filters of a period page: GET value -> label. "submitted" counts every version standing
+# submitted (also returned and accepted, as the KPI does); "returned" waits for a new version.
+STATUS_FILTERS = {
+    "da-nop": _lazy("submitted"),
+    "tre-han": _lazy("late"),
+    "tra-lai": _lazy("returned"),
+    "chua-nop": _lazy("missing"),
+}
+
+
+def filter_rows(rows: list[Row], status: str) -> list[Row]:
+    test = {
+        "da-nop": lambda r: r.submitted,
+        "tre-han": lambda r: r.late,
+        "tra-lai": lambda r: r.state == State.RETURNED,
+        "chua-nop": lambda r: not r.submitted,
+    }.get(status)
+    return [r for r in rows if test(r)] if test else list(rows)
 
 
 def completeness(period: ReportingPeriod, today: datetime.date | None = None) -> Completeness:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -392,3 +393,45 @@ def _send_one(period, reporter: Reporter, user, kind: str) -> ReminderLog | None
         log.exception("reminder to %s failed", user.email)
         return None
     return row
+
+
+@dataclass
+class ReminderOutcome:
+    sent: int = 0
+    already: int = 0  # recipients reminded before for this period and kind
+    without_email: list[str] = field(default_factory=list)  # reporters nobody with an address can be told for
+
+
+def send_period_reminders(*, user, period: ReportingPeriod, today: datetime.date | None = None,
+                          ip_address: str | None = None) -> ReminderOutcome:
+    """The "send reminder" button of a period: the same emails as send_due_reminders (one per
+    recipient, period and kind, each audited), to every expected reporter that has not submitted,
+    whatever the day; the request itself is audited with its counts. Refused once the period
+    is locked (reporters can no longer submit)."""
+    today = today or timezone.localdate()
+    if period.is_locked(today):
+        raise TransitionRefused(_("The period is locked: reporters can no longer submit, so no reminder is sent."))
+    kind = ReminderKind.OVERDUE if today > period.due_date else ReminderKind.BEFORE
+    outcome = ReminderOutcome()
+    with translation.override(settings.LANGUAGE_CODE):
+        reporters = expected_reporters(period)
+        done = {key_of(s) for s in period.submissions.filter(last_submitted_at__isnull=False)
+                if s.state != State.RETURNED}
+        waiting = [r for r in reporters if r.key not in done]
+        already = set(ReminderLog.objects.filter(period=period, kind=kind).values_list("recipient_id", flat=True))
+        users = reporter_users(waiting)
+        for reporter in waiting:
+            reachable = [u for u in users.get(reporter.key, []) if u.email]
+            if not reachable:
+                outcome.without_email.append(reporter.name)
+            for recipient in reachable:
+                if recipient.pk in already:
+                    outcome.already += 1
+                elif _send_one(period, reporter, recipient, kind) is not None:
+                    outcome.sent += 1
+    with transaction.atomic():
+        audit.record(action="reporting.reminder.request", object_type="reporting_period", object_id=period.pk,
+                     user=user, ip_address=ip_address,
+                     after={"kind": kind, "sent": outcome.sent, "already": outcome.already,
+                            "without_email": len(outcome.without_email)})
+    return outcome

@@ -8,6 +8,7 @@ urlpatterns = [
     re_path(r"^nop/(?P<period_pk>\d+)/(?P<reporter_key>[uo]\d+)/$", views.submission_form,
             name="submission_form"),
     path("ky/<int:pk>/", views.period_detail, name="period"),
+    path("ky/<int:pk>/nhac-nho/", views.period_remind, name="period_remind"),
     path("ky/<int:pk>/tinh-trang.xlsx", views.period_xlsx, name="period_xlsx"),
     re_path(r"^ky/(?P<pk>\d+)/bao-cao\.(?P<fmt>docx|xlsx)$", views.province_document, name="province_document"),
     re_path(r"^ky/(?P<pk>\d+)/co-quan/(?P<org_pk>\d+)/bao-cao\.(?P<fmt>docx|xlsx)$", views.agency_document,

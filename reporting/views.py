@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import require
@@ -20,7 +21,13 @@ from reporting.access import (
 )
 from reporting.forms import ReturnForm, SubmissionForm
 from reporting.models import ReporterLevel, ReportingPeriod, ReportSchedule, State, Submission
-from reporting.queries import completeness, periods_for_reporter, reporter_totals
+from reporting.queries import (
+    STATUS_FILTERS,
+    completeness,
+    filter_rows,
+    periods_for_reporter,
+    reporter_totals,
+)
 from reporting.reporters import key_of, reporter_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -134,10 +141,37 @@ def period_detail(request, pk):
     agencies = []
     if period.schedule.reporter_level == ReporterLevel.AGENCY:
         agencies = [row.reporter.organisation for row in c.rows]
+    status = request.GET.get("trang_thai", "")
     return render(request, "reporting/period_detail.html", {
         "period": period, "c": c, "can_review": can_review(request.user), "agencies": agencies,
         "unit_level": period.schedule.reporter_level != ReporterLevel.AGENCY,
+        "rows": filter_rows(c.rows, status), "status": status if status in STATUS_FILTERS else "",
+        "status_filters": [(key, label, len(filter_rows(c.rows, key))) for key, label in STATUS_FILTERS.items()],
+        "can_remind": can_review(request.user) and not period.is_locked(c.today),
     })
+
+
+@login_required
+@require_POST
+def period_remind(request, pk):
+    require(can_review(request.user))
+    period = _period(pk)
+    try:
+        outcome = services.send_period_reminders(user=request.user, period=period, ip_address=request_ip(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        text = ngettext("%(n)s reminder e-mail was sent.", "%(n)s reminder e-mails were sent.",
+                        outcome.sent) % {"n": outcome.sent}
+        if outcome.already:
+            text += " " + ngettext("%(n)s recipient had already been reminded for this period (not sent again).",
+                                   "%(n)s recipients had already been reminded for this period (not sent again).",
+                                   outcome.already) % {"n": outcome.already}
+        if outcome.without_email:
+            text += " " + _("No user with an e-mail address for: %(names)s.") % {
+                "names": ", ".join(outcome.without_email)}
+        messages.success(request, text)
+    return redirect("reporting:period", pk=period.pk)
 
 
 @login_required

@@ -23,10 +23,12 @@ from audit.models import AuditRecord
 from conftest import make_province
 from criteria import services as criteria
 from finance.tests import audit_cases as finance_cases
+from notifications.tests import audit_cases as notification_cases
 from planning import services as planning
 from planning.models import Phase, SupportTeamMember
 from portal.tests import audit_cases as portal_cases
 from recognition.tests import audit_cases as recognition_cases
+from reporting.tests import audit_cases as reporting_extra_cases
 from surveys.tests import audit_cases as surveys_cases
 from units import loaders
 
@@ -118,6 +120,8 @@ def _cases(world, tmp_path):
         **finance_cases.cases(w, user),
         **portal_cases.cases(w, user),
         **recognition_cases.cases(w, user),
+        **reporting_extra_cases.cases(w, user),
+        **notification_cases.cases(w, user),
         **surveys_cases.cases(w, user),
         **api_cases.cases(w, user),
     }
@@ -280,6 +284,8 @@ CASE_NAMES = {
 } | finance_cases.NAMES
 CASE_NAMES |= portal_cases.NAMES
 CASE_NAMES |= recognition_cases.NAMES
+CASE_NAMES |= reporting_extra_cases.NAMES
+CASE_NAMES |= notification_cases.NAMES
 CASE_NAMES |= surveys_cases.NAMES
 CASE_NAMES |= api_cases.NAMES
 

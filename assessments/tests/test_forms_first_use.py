@@ -61,7 +61,8 @@ def test_the_recognition_form_marks_required_fields_and_summarises_errors(client
     page = client.get(url).content.decode()
     labels = re.findall(r'<label for="id_(\w+)">[^<]*(<span class="req")?', page)
     assert dict(labels) == {"level_code": '<span class="req"', "decision_number": '<span class="req"',
-                            "decision_date": '<span class="req"', "issuer": '<span class="req"', "note": ""}
+                            "decision_date": '<span class="req"', "issuer": '<span class="req"', "note": "",
+                            "before_system": "", "signed_scan": ""}
     page = client.post(url, {"level_code": "ntm", "decision_number": "", "decision_date": "31/02/2024",
                              "issuer": "UBND"}).content.decode()
     assert page.index('id="error-summary"') < page.index("<table")

@@ -110,3 +110,20 @@ def test_only_writers_may_open_the_edit_page(client, world):
         assert client.post(f"/tai-chinh/cong-trinh/{project.pk}/sua/", {"name": "X", "kind": "road",
                                                                           "total_investment": "1"}).status_code == 403
     assert Project.objects.get(pk=project.pk).name == "Đường thôn 0"
+
+
+def test_money_is_typed_the_vietnamese_way_and_a_row_of_nines_is_refused(client, world):
+    client.force_login(world["admin"])
+    project = world["projects"][0]
+    response = client.post(f"/tai-chinh/cong-trinh/{project.pk}/no-dong/", {
+        "n-amount": "1.250.000.000", "n-since": "2026-01-31", "n-note": "Nợ nhà thầu"})
+    assert response.status_code == 302
+    assert project.debts.get().amount == 1_250_000_000
+    response = client.post(f"/tai-chinh/cong-trinh/{project.pk}/no-dong/", {
+        "n-amount": "9" * 40, "n-since": "2026-01-31"})
+    assert response.status_code == 400 and project.debts.count() == 1
+    response = client.post(f"/tai-chinh/cong-trinh/{project.pk}/no-dong/", {
+        "n-amount": "12,5", "n-since": "2026-01-31"})
+    assert response.status_code == 400 and "Số tiền tính bằng đồng là số nguyên" in response.content.decode()
+    page = client.get(f"/tai-chinh/cong-trinh/{project.pk}/").content.decode()
+    assert 'inputmode="numeric"' in page or 'inputmode="decimal"' in page
