@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # Test worker processes (pytest-xdist): `auto` is one per core; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run setup test test-browser test-postgres lint bench messages clean serve backup restore
+.PHONY: run setup test test-browser test-postgres lint bench bench-national messages clean serve backup restore
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,8 @@ restore: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data staticfiles
+
+# The country on PostgreSQL (issue #11): creates and drops its own database on BENCH_PG (default
+# postgres://postgres@127.0.0.1:5432); NTM_BENCH_PROVINCES="12 02" for a quick run on a few.
+bench-national: $(STAMP)
+	$(PY) -m bench.national

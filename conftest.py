@@ -14,6 +14,8 @@ def pytest_configure(config):
     # in; tests check who may do what, not the hasher's strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _memoize_criteria_yaml()
+    # Rolled-back test data reuses ids: a version-keyed dashboard cache would outlive its data.
+    settings.NTM_DASHBOARD_CACHE = False
     # Tests run without `collectstatic` (the production server test runs it); pytest resets the
     # warning filters the settings set, so WhiteNoise's missing-STATIC_ROOT warning is named here.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")

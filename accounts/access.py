@@ -229,3 +229,17 @@ def home_url_name(user) -> tuple[str, tuple]:
     """Where a user lands after logging in: `/`, which shows the province dashboard to
     province-wide roles and their own work to the others (dashboard.views.home)."""
     return "dashboard:home", ()
+
+
+def can_pick_area(user) -> bool:
+    """Whether the user may switch the dashboard and the commune list between the whole country,
+    a region and any province: a technical superuser, or a read-all role of an organisation that
+    belongs to no province (a national office). Everyone else stays in the deployment's province."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if not scope_for(user).reads_all:
+        return False
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.scope is None

@@ -75,10 +75,12 @@ def search(qs: QuerySet[Unit], text: str, *, with_district: bool = True) -> Quer
     return qs.filter(condition)
 
 
-def filtered_communes(user, ctx: PeriodContext, province: Unit | None, filters: CommuneFilters) -> QuerySet[Unit]:
+def filtered_communes(user, ctx: PeriodContext, province: Unit | None, filters: CommuneFilters,
+                      *, area=None) -> QuerySet[Unit]:
     """The programme communes of the period that the user may read, annotated with their
     evaluation (queries.annotated_communes), filtered and sorted as the list page does."""
-    qs = visible_units(user, queries.annotated_communes(ctx, province))
+    # `area` (dashboard.areas.Area): the whole country, a region or a province instead.
+    qs = visible_units(user, queries.annotated_communes(ctx, province, area=area))
     qs = search(qs, filters.q)
     if filters.district:
         qs = qs.filter(parent__ref=filters.district)

@@ -22,17 +22,32 @@ def province_on(day: datetime.date) -> Unit | None:
     return Unit.objects.valid_on(day).filter(kind=UnitKind.PROVINCE, ref__in=refs).first()
 
 
-def programme_communes(day: datetime.date, province: Unit | None = None) -> QuerySet[Unit]:
-    """Communes (xã) of the province that take part in the programme on the day."""
-    province = province or province_on(day)
-    if province is None:
-        return Unit.objects.none()
+def national_deployment() -> bool:
+    """NTM_PROVINCE_REFS left empty: the deployment covers every province (a ministry's), and
+    the programme communes are those of the whole country."""
+    return not settings.NTM_PROVINCE_REFS.strip(" ,")
+
+
+def programme_communes(day: datetime.date, province: Unit | None = None, *, area=None) -> QuerySet[Unit]:
+    """Communes (xã) of the province that take part in the programme on the day. With `area`
+    (dashboard.areas.Area), those of its provinces instead: every province when it covers the
+    whole country."""
+    units = Unit.objects.valid_on(day)
+    if area is not None:
+        if area.province_ids is not None:
+            ids = list(area.province_ids)
+            units = units.filter(Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+    else:
+        province = province or province_on(day)
+        if province is not None:
+            units = units.under(province)
+        elif not national_deployment():
+            return Unit.objects.none()
     in_programme = UnitAttribute.objects.valid_on(day).filter(
         unit=OuterRef("pk"), name=AttributeName.IN_PROGRAMME, value="1"
     )
     return (
-        Unit.objects.valid_on(day)
-        .under(province)
+        units
         .filter(kind=UnitKind.COMMUNE)
         .filter(Exists(in_programme))
         .select_related("parent")
@@ -281,13 +296,13 @@ def value_history(unit: Unit, limit: int = 200) -> list[IndicatorValue]:
     return rows
 
 
-def annotated_communes(ctx: PeriodContext, province: Unit | None = None) -> QuerySet[Unit]:
+def annotated_communes(ctx: PeriodContext, province: Unit | None = None, *, area=None) -> QuerySet[Unit]:
     """Programme communes with their base-set evaluation and recognised rank as columns, so
-    lists can filter, sort and paginate in the database."""
+    lists can filter, sort and paginate in the database. `area`: see programme_communes."""
     from django.db.models import Case, F, IntegerField, Subquery, Value, When
     from django.db.models.functions import Coalesce
 
-    qs = programme_communes(ctx.period.as_of, province)
+    qs = programme_communes(ctx.period.as_of, province, area=area)
     if ctx.base_set is None:
         return qs.none()
     evaluation = Evaluation.objects.filter(

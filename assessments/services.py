@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.bulk import insert_rows, update_by_pk
+from assessments.bulk import current_values, insert_rows, update_by_pk
 from assessments.catalog import family_indicators, family_on
 from assessments.models import Evaluation, IndicatorValue, Period
 from assessments.values import ValueError_, check_typed_value, is_blank, parse_indicator_value
@@ -442,26 +442,18 @@ def _threshold_key_name(spec) -> str:
 
 
 @transaction.atomic
-def evaluate_units(units: Iterable[Unit], period: Period, *, at=None) -> dict[int, Evaluation]:
+def evaluate_units(units: Iterable[Unit], period: Period, *, at=None) -> int:
     """Evaluate units for a period against every set of the family in force, from their current
-    values; store the results. Returns the base set's evaluation per unit id. A constant number
-    of queries whatever the number of units."""
+    values; store the results. Returns the number of units evaluated. A constant number of
+    queries whatever the number of units: one read (unordered), one engine pass, one write."""
     units = list(units)
     family = family_on(period.as_of)
     if family is None or not units:
-        return {}
+        return 0
     unit_ids = [u.pk for u in units]
-    values: dict[int, dict[str, Any]] = {uid: {} for uid in unit_ids}
-    for unit_id, code, number, boolean in IndicatorValue.objects.filter(
-        unit_id__in=unit_ids, period=period, family=family, is_current=True
-    ).values_list("unit_id", "indicator", "number", "boolean"):
-        values[unit_id][code] = boolean if number is None else number
+    values = current_values(unit_ids, period.pk, family)
     _store_evaluations(unit_ids, period, family, values, at or timezone.now())
-    base = min(catalog_versions(family).values(), key=lambda v: v.criteria_set.level_rank)
-    return {
-        e.unit_id: e
-        for e in Evaluation.objects.filter(unit_id__in=unit_ids, period=period, version_id=base.pk)
-    }
+    return len(unit_ids)
 
 
 def _store_evaluations(unit_ids: list[int], period: Period, family: str,

@@ -22,6 +22,8 @@ from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from assessments.periods import periods_of_unit
 from assessments.queries import group_status
 from config.text import request_ip
+from dashboard.areas import PARAM as AREA_PARAM
+from dashboard.areas import resolve_area
 from dashboard.commune_summary import commune_trend
 from dashboard.lineage import predecessor_results
 from dashboard.views import selected_period
@@ -42,9 +44,11 @@ def commune_list(request):
     if period is None:
         return render(request, "assessments/commune_list.html", {"period": None})
     ctx = queries.period_context(period)
-    province = queries.province_on(period.as_of)
+    # The whole country, a region or a province for users who may pick; else the province.
+    area, area_choices = resolve_area(request.user, period.as_of, request.GET.get(AREA_PARAM))
+    province = area.province
     filters = CommuneFilters.from_params(request.GET)
-    qs = filtered_communes(request.user, ctx, province, filters)
+    qs = filtered_communes(request.user, ctx, province, filters, area=area)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     statuses = queries.commune_statuses(ctx, list(page.object_list))
     params = request.GET.copy()
@@ -66,6 +70,7 @@ def commune_list(request):
             "filters": filters.as_template(),
             "querystring": params.urlencode(),
             "can_import": can_enter_values_somewhere(request.user),
+            "area": area, "area_choices": area_choices, "area_param": AREA_PARAM,
         },
     )
 

@@ -214,6 +214,8 @@ NTM_LOAD_PROVINCES = env_list("NTM_LOAD_PROVINCES", ["10", "15"])
 NTM_PROVINCE_REFS = os.environ.get("NTM_PROVINCE_REFS", "10,15-20250701")
 # True while the installation shows generated demo data (the banner on every page).
 NTM_DEMO = env_bool("NTM_DEMO", True)
+# The dashboard keeps its figures between requests, keyed by a data version (dashboard/summary.py).
+NTM_DASHBOARD_CACHE = env_bool("NTM_DASHBOARD_CACHE", True)
 # Folder of criteria set files.
 NTM_CRITERIA_DIR = BASE_DIR / "criteria" / "sets"
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from criteria.coerce import coerce_value, compare
+from criteria.coerce import VALUE_LIMIT, coerce_value, compare
 from criteria.explain import (
     NEGATED_SYMBOLS,
     OPERATOR_SYMBOLS,
@@ -88,6 +88,23 @@ def _evaluate_rule(rule: Rule, statuses: Mapping[str, Status]) -> Status:
     if met + missing < rule.at_least:
         return UNMET
     return MISSING
+
+
+def _compiled_rule(rule: Rule):
+    """`_evaluate_rule(rule, statuses)` as a function of the statuses, for evaluating many
+    units with one plan. The usual rule, every indicator of the criterion (AllRule of codes),
+    is one pass over the codes; other rules fall back to _evaluate_rule."""
+    if isinstance(rule, AllRule) and all(isinstance(r, str) for r in rule.all):
+        codes = tuple(rule.all)
+
+        def all_of(statuses: Mapping[str, Status]) -> Status:
+            children = [statuses.get(code, MISSING) for code in codes]
+            if UNMET in children:
+                return UNMET
+            return MISSING if MISSING in children else MET
+
+        return all_of
+    return lambda statuses: _evaluate_rule(rule, statuses)
 
 
 def evaluate_rule(rule: Rule, statuses: Mapping[str, Status]) -> Status:
@@ -341,6 +358,27 @@ def indicator_status(indicator: Indicator, threshold: Decimal | bool | None, raw
     return MET if compare(value, indicator.operator, threshold) else UNMET
 
 
+def _fast_status(ind: Indicator, threshold, raw, is_bool: bool, integer: bool, lo, hi, op: str) -> Status:
+    """indicator_status for the typed values the database gives (bool for yes/no indicators,
+    Decimal for numbers), without building coerce_value's explanations; any other value goes
+    through indicator_status itself. Same result (criteria/tests/test_shipped_sets.py)."""
+    if threshold is None or raw is None:
+        return MISSING
+    cls = raw.__class__
+    if is_bool:
+        if cls is bool:
+            return MET if compare(raw, op, threshold) else UNMET
+    elif cls is Decimal:
+        if not raw.is_finite() or abs(raw) >= VALUE_LIMIT:
+            return MISSING
+        if integer and raw != raw.to_integral_value():
+            return MISSING
+        if (lo is not None and raw < lo) or (hi is not None and raw > hi):
+            return MISSING
+        return MET if compare(raw, op, threshold) else UNMET
+    return indicator_status(ind, threshold, raw)
+
+
 def evaluate_statuses(
     catalog: Mapping[str, CriteriaSetSpec],
     family: str,
@@ -363,8 +401,10 @@ def evaluate_statuses(
                     indicators = []
                     for ind in criterion.indicators:
                         resolved = thresholds[ind.code]
-                        indicators.append((ind.code, ind, resolved.value if resolved else None))
-                    criteria.append((criterion.code, criterion.effective_rule, indicators))
+                        indicators.append((ind.code, ind, resolved.value if resolved else None,
+                                           ind.type == "bool", ind.type == "integer", ind.min, ind.max,
+                                           ind.operator))
+                    criteria.append((criterion.code, _compiled_rule(criterion.effective_rule), indicators))
                 found.append((spec, criteria))
             plans[(context.key, context.year)] = found
         return found
@@ -376,10 +416,10 @@ def evaluate_statuses(
             criterion_statuses: dict[str, Status] = {}
             indicator_statuses: dict[str, Status] = {}
             for criterion_code, rule, indicators in criteria:
-                own = {code: indicator_status(ind, threshold, values.get(code))
-                       for code, ind, threshold in indicators}
+                own = {code: _fast_status(ind, threshold, values.get(code), is_bool, integer, lo, hi, op)
+                       for code, ind, threshold, is_bool, integer, lo, hi, op in indicators}
                 indicator_statuses.update(own)
-                criterion_statuses[criterion_code] = _evaluate_rule(rule, own)
+                criterion_statuses[criterion_code] = rule(own)
             counted = list(criterion_statuses.values())
             met = counted.count(MET)
             results[spec.code] = SetStatuses(

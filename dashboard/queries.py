@@ -84,10 +84,16 @@ def _avg(values: list[int]) -> Decimal | None:
     return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def province_dashboard(period: Period, *, closest: int = 10) -> Dashboard:
+def province_dashboard(period: Period, *, closest: int = 10, area=None) -> Dashboard:
+    """The dashboard of the deployment's province, or of `area` (dashboard.areas.Area: the
+    whole country, a region or a province) when given."""
     ctx = period_context(period)
-    province = province_on(period.as_of)
-    units = list(programme_communes(period.as_of, province).order_by("sort_name")) if province else []
+    if area is not None:
+        province = area.province
+        units = list(programme_communes(period.as_of, area=area).order_by("sort_name"))
+    else:
+        province = province_on(period.as_of)
+        units = list(programme_communes(period.as_of, province).order_by("sort_name")) if province else []
     statuses = commune_statuses(ctx, units)
     board = Dashboard(ctx=ctx, province=province, statuses=statuses, communes=len(units))
     evaluated = [s for s in statuses if s.criteria_met is not None]
@@ -127,7 +133,9 @@ def province_dashboard(period: Period, *, closest: int = 10) -> Dashboard:
     if ctx.spec is not None and ctx.spec.threshold_by == "group":
         keyed = attributes_on([u.pk for u in units], AttributeName.GROUP, period.as_of)
         board.without_key = sum(1 for u in units if not keyed.get(u.pk))
-    board.phase = Phase.objects.filter(family=ctx.family).first() if ctx.family else None
+    # The phase plan is the deployment province's own: not shown for another area.
+    own = area is None or area.is_home
+    board.phase = Phase.objects.filter(family=ctx.family).first() if ctx.family and own else None
     if board.phase is not None:
         if board.phase.target_min_criteria:
             board.below_floor = sum(1 for s in evaluated if s.criteria_met < board.phase.target_min_criteria)

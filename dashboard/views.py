@@ -8,10 +8,10 @@ from accounts.access import can_view_province
 from assessments.models import Period
 from assessments.queries import evaluated_periods, latest_period, programme_communes, province_on
 from dashboard import charts
+from dashboard.areas import PARAM, resolve_area
 from dashboard.lineage import past_on_new_map
-from dashboard.queries import province_dashboard
+from dashboard.summary import dashboard_figures
 from dashboard.work import lands_on_province, work_for
-from finance.queries import debt_for_units
 
 
 def selected_period(request):
@@ -43,14 +43,17 @@ def _province(request):
     context = {"period": period, "periods": evaluated_periods()}
     if period is None:
         return render(request, "dashboard/province.html", context)
-    board = province_dashboard(period)
-    context["board"] = board
-    context["debts"] = debt_for_units([s.unit.pk for s in board.statuses])  # nợ đọng XDCB, one query
+    area, choices = resolve_area(request.user, period.as_of, request.GET.get(PARAM))
+    context.update(area=area, area_choices=choices, area_param=PARAM)
+    figures = dashboard_figures(period, area)  # board, debts (nợ đọng XDCB), list counts
+    board = figures["board"]
+    context.update(figures)
     today = timezone.localdate()
     if board.without_key is not None:
         context["groups"] = {"unconfirmed": board.without_key}
     present = province_on(today)
-    if present is not None and board.province is not None and present.pk != board.province.pk:
+    if (present is not None and board.province is not None and present.pk != board.province.pk
+            and area.is_home):
         if request.GET.get("ban-do") == "nay":
             units = list(programme_communes(today, present).order_by("sort_name"))
             context["past_map"] = past_on_new_map(period, units)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.demo import ensure_demo_users
-from assessments import demo, demo_2026
+from assessments import demo, demo_2026, demo_national
 from assessments.models import Period
 from assessments.queries import province_on
 from assessments.reevaluate import reevaluate_family
@@ -29,9 +29,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=demo.SEED)
-        parser.add_argument("--no-demo", action="store_true", help="load reference data only")
+        parser.add_argument("--no-demo", action="store_true", help="no demo of the province (reference data only, plus --scale national)")
+        parser.add_argument("--scale", choices=["province", "national"], default="province",
+                            help="national: mọi tỉnh trên hai bản đồ và số liệu minh họa 2024, 2026 cả nước")
+        parser.add_argument("--provinces", nargs="*", default=None,
+                            help="với --scale national: chỉ các tỉnh cũ này (mã 2 chữ số) và tỉnh mới của chúng")
 
-    def handle(self, *args, seed, no_demo, **options):
+    def handle(self, *args, seed, no_demo, scale="province", provinces=None, **options):
         started = time.monotonic()
         for code in settings.NTM_LOAD_PROVINCES:
             report = load_province(code)
@@ -48,6 +52,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"  tính lại {period.name}: {units} xã ({family})")
         schedules = ensure_default_schedules()
         self.stdout.write(f"Lịch báo cáo: {', '.join(s.code for s in schedules)}")
+        if scale == "national":  # every other province; the deployment's own is left to the demo below
+            national = demo_national.generate(old_codes=provinces, progress=self.stdout.write)
+            self.stdout.write(
+                f"Dữ liệu minh họa cả nước: kỳ {national['old_period']} {national['old_communes']} xã, "
+                f"kỳ {national['new_period']} {national['new_communes']} xã.")
         if no_demo:
             return
         ensure_demo_plan()

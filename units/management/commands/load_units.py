@@ -11,12 +11,22 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("codes", nargs="+", help="mã tỉnh cũ (2 chữ số), vd. 10 15")
+        parser.add_argument("codes", nargs="*", help="mã tỉnh cũ (2 chữ số), vd. 10 15")
+        parser.add_argument(
+            "--all", action="store_true",
+            help="cả nước: 63 tỉnh cũ (trước 01/07/2025) và 34 tỉnh mới, với liên kết kế thừa",
+        )
         parser.add_argument(
             "--show-unmatched", action="store_true", help="liệt kê các tên trong ghi chú chưa khớp"
         )
 
     def handle(self, *args, codes, show_unmatched=False, **options):
+        if options.get("all"):
+            codes = sorted(old_provinces())
+        if not codes:
+            raise CommandError("Cần ít nhất một mã tỉnh cũ, hoặc --all cho cả nước.")
+        # A new province fed by several old ones is matched once per feeder: count names once.
+        unmatched: set[tuple[str, str]] = set()
         try:
             codes = [normalise_code(c) for c in codes]
         except UnknownProvince as exc:
@@ -36,6 +46,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {report.lineage_waiting} liên kết kế thừa chờ nạp tỉnh cũ: {waiting}"
                 )
+            unmatched.update((u.new_code, u.text) for u in report.unmatched)
             if report.unmatched:
                 self.stdout.write(
                     f"  {len(report.unmatched)} tên đơn vị cũ trong ghi chú chưa khớp (không tự đoán)"
@@ -48,3 +59,7 @@ class Command(BaseCommand):
                     f"  {len(report.orphan_notes)} ghi chú có mã không có trên bản đồ mới: "
                     + ", ".join(report.orphan_notes)
                 )
+        if len(codes) > 1:
+            self.stdout.write(
+                f"Tổng: {len(codes)} tỉnh cũ; {len(unmatched)} tên đơn vị cũ trong ghi chú chưa khớp."
+            )
