@@ -1,7 +1,14 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+
+def favicon(request):
+    """/favicon.ico to the icon's static address, resolved per request: at import time the
+    production static storage may not have its manifest yet (before collectstatic)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
 
 urlpatterns = [
     path("", include("dashboard.urls")),
@@ -19,6 +26,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("", include("dashboard.urls_extra")),
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),  # pages without the link
+    path("favicon.ico", favicon),  # for pages without the link
     path("quan-tri/", admin.site.urls),
 ]
