@@ -75,3 +75,12 @@ def confirm_conditions(dossier, *, user=None, today=None, debt=True, security=Tr
     if security:
         services.record_condition(dossier, kind=ConditionKind.SECURITY, holds=True, declared_by="Công an tỉnh",
                                   declared_on=today, document_ref="Văn bản 88/CAT-PV01", user=user)
+
+
+def register(commune, period, level="ntm"):
+    """A recognition dossier registered today."""
+    from django.utils import timezone
+
+    from recognition import services
+
+    return services.register_dossier(commune, period, level, registered_on=timezone.localdate())

@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from assessments import services as values
 from assessments.models import Recognition, Revocation
@@ -15,7 +15,13 @@ from audit.models import AuditRecord
 from recognition import conditions, decisions, documents, services
 from recognition.models import ConditionKind, Dossier, Kind, PostingComment, Stage
 from recognition.services import DossierRefused
-from recognition.tests.helpers import confirm_conditions, declaration, signed_pdf, walk, world
+from recognition.tests.helpers import (
+    confirm_conditions,
+    declaration,
+    register,
+    signed_pdf,
+    walk,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -25,19 +31,6 @@ def ago(days):
     return TODAY - datetime.timedelta(days=days)
 
 
-@pytest.fixture(autouse=True)
-def vietnamese():
-    with translation.override("vi"):
-        yield
-
-
-@pytest.fixture
-def setup(criteria_sets):
-    return world()
-
-
-def register(commune, period, level="ntm"):
-    return services.register_dossier(commune, period, level, registered_on=TODAY)
 
 
 # --- posting ---------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from assessments import services as values
 from assessments.models import Recognition
@@ -10,25 +10,12 @@ from audit.models import AuditRecord
 from recognition import checks, services
 from recognition.models import Dossier, Stage
 from recognition.services import DossierRefused
-from recognition.tests.helpers import signed_pdf, walk, world
+from recognition.tests.helpers import register, signed_pdf, walk
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-@pytest.fixture(autouse=True)
-def vietnamese():
-    with translation.override("vi"):
-        yield
-
-
-@pytest.fixture
-def setup(criteria_sets):
-    return world()
-
-
-def register(commune, period, level="ntm"):
-    return services.register_dossier(commune, period, level, registered_on=TODAY)
 
 
 def test_a_dossier_walks_from_registration_to_the_recognition(setup):
