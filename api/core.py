@@ -153,6 +153,12 @@ def _http_error(request, exc):
     return _error(request, exc.status_code, str(exc))
 
 
+def filtered(rows, **lookups):
+    """`rows` filtered on every lookup whose value was given: an empty query parameter means any."""
+    given = {lookup: value for lookup, value in lookups.items() if value}
+    return rows.filter(**given) if given else rows
+
+
 def ip_of(request) -> str | None:
     return client_ip(request)
 

@@ -25,6 +25,7 @@ from api.core import (
     decode_cursor,
     encode_cursor,
     etag_for,
+    filtered,
     not_modified,
     page_size_of,
     paginate,
@@ -63,16 +64,8 @@ class HistoryPage(PageMeta):
 
 
 def _value_rows(request, period: str, unit: str, indicator: str, current: bool):
-    rows = filter_by_unit(request.user, IndicatorValue.objects.all())
-    if current:
-        rows = rows.filter(is_current=True)
-    if period:
-        rows = rows.filter(period__code=period)
-    if unit:
-        rows = rows.filter(unit__ref=unit)
-    if indicator:
-        rows = rows.filter(indicator=indicator)
-    return rows
+    return filtered(filter_by_unit(request.user, IndicatorValue.objects.all()), is_current=current,
+                    period__code=period, unit__ref=unit, indicator=indicator)
 
 
 def _cached(request, response: HttpResponse, rows, *key):
@@ -229,13 +222,8 @@ def _evaluation(e: Evaluation) -> dict:
                         "evaluations (statuses), with ETag/If-None-Match and keyset pagination.")
 def list_evaluations(request, response: HttpResponse, period: str = "", unit: str = "", criteria_set: str = "",
                      page: PageNo = 1, page_size: PageSize = 500, cursor: Cursor = ""):
-    rows = filter_by_unit(request.user, Evaluation.objects.all())
-    if period:
-        rows = rows.filter(period__code=period)
-    if unit:
-        rows = rows.filter(unit__ref=unit)
-    if criteria_set:
-        rows = rows.filter(criteria_set__code=criteria_set)
+    rows = filtered(filter_by_unit(request.user, Evaluation.objects.all()), period__code=period, unit__ref=unit,
+                    criteria_set__code=criteria_set)
     if cursor:
         decode_cursor(cursor)
     summary = rows.order_by().aggregate(n=Count("pk"), top=Max("computed_at"), last=Max("pk"))

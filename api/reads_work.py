@@ -9,7 +9,7 @@ from typing import Annotated
 from ninja import Path, Query, Router, Schema
 
 from accounts.access import filter_by_unit
-from api.core import READ_ERRORS, PageMeta, PageNo, PageSize, paginate
+from api.core import READ_ERRORS, PageMeta, PageNo, PageSize, filtered, paginate
 from assessments.models import Recognition
 from planning.models import RoadmapIndicator, RoadmapItem
 from reporting.access import can_read_province_reports, submission_for_user
@@ -83,13 +83,8 @@ class RoadmapPage(PageMeta):
             description="Roadmap items for unmet indicators, by unit and status.")
 def list_roadmap(request, unit: str = "", status: str = "", family: str = "", page: PageNo = 1,
                  page_size: PageSize = 500):
-    rows = filter_by_unit(request.user, RoadmapItem.objects.select_related("unit", "helping_agency")).order_by("pk")
-    if unit:
-        rows = rows.filter(unit__ref=unit)
-    if status:
-        rows = rows.filter(status=status)
-    if family:
-        rows = rows.filter(family=family)
+    rows = filtered(filter_by_unit(request.user, RoadmapItem.objects.select_related("unit", "helping_agency")),
+                    unit__ref=unit, status=status, family=family).order_by("pk")
     found, has_next, page, page_size, after = paginate(rows, page, page_size)
     indicators: dict[int, list] = {}
     for ind in RoadmapIndicator.objects.filter(item_id__in=[i.pk for i in found]).order_by("item_id", "indicator"):
