@@ -125,3 +125,24 @@ def test_a_view_that_sets_its_own_caching_keeps_it(client):
     response = client.get(reverse("two_factor"))  # never_cache
     assert "no-store" in response.headers["Cache-Control"] and "max-age=0" in response.headers["Cache-Control"]
 
+
+
+def test_no_template_has_an_inline_script_or_event_handler():
+    """The CSP is `script-src 'self'`: an inline handler (onchange=...) or a <script> without src is
+    blocked in the browser, so the feature silently does nothing (the finance year picker did)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    handler = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I)
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+    found, scanned = [], 0
+    for path in Path(settings.BASE_DIR).rglob("*.html"):
+        parts = path.relative_to(settings.BASE_DIR).parts
+        if parts[0].startswith(".") or "templates" not in parts:
+            continue
+        scanned += 1
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path}: {m.group(0)}" for m in (*handler.finditer(text), *inline.finditer(text))]
+    assert scanned > 100 and found == []
