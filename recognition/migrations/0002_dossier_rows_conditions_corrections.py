@@ -2,10 +2,11 @@
 
 import django.core.validators
 import django.db.models.deletion
-import planning.evidence
-import planning.models
 from django.conf import settings
 from django.db import migrations, models
+
+import planning.evidence
+import planning.models
 
 
 def comments_to_rows(apps, schema_editor):
