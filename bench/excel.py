@@ -10,23 +10,10 @@ Targets: (a) under 0.8 s; (b) no more than twice (c).
 import gc
 import os
 import shutil
-import statistics
 import subprocess
 import sys
-import time
 
-from bench import ROOT, start_django
-
-
-def _median(fn, runs=5, before=None):
-    times = []
-    for _ in range(runs):
-        if before:
-            before()
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+from bench import ROOT, median_seconds, start_django
 
 
 def main() -> int:
@@ -83,18 +70,18 @@ def main() -> int:
         if done.returncode != 0:
             raise SystemExit(done.stderr[-2000:])
 
-    process_s = _median(whole_process, before=fresh_db)
+    process_s = median_seconds(whole_process, before=fresh_db)
 
     last = {}
 
     def in_process():
         last["result"] = import_workbook(str(path), user=None, source="bench", reason="bench")
 
-    import_s = _median(in_process, before=fresh_db)
+    import_s = median_seconds(in_process, before=fresh_db)
     result = last["result"]
     assert result.ok, result.problems[:5]
-    parse_s = _median(lambda: read_workbook(str(path), {L.DATA_SHEET, L.META_SHEET}))
-    openpyxl_s = _median(lambda: [r for r in load_workbook(path, read_only=True, data_only=True)[L.DATA_SHEET]
+    parse_s = median_seconds(lambda: read_workbook(str(path), {L.DATA_SHEET, L.META_SHEET}))
+    openpyxl_s = median_seconds(lambda: [r for r in load_workbook(path, read_only=True, data_only=True)[L.DATA_SHEET]
                                   .iter_rows(values_only=True)])
 
     # (d) the floor: the same required writes with bare sqlite3 (bench/excel_floor.py).
@@ -114,7 +101,7 @@ def main() -> int:
         keys = attributes_on(list(unit_ids.values()), AttributeName.REGION, period.as_of)
         catalog = current_catalog(result.family)
         connections.close_all()
-        floor_s = _median(lambda: required_work(read_workbook(str(path), {L.DATA_SHEET, L.META_SHEET}), db,
+        floor_s = median_seconds(lambda: required_work(read_workbook(str(path), {L.DATA_SHEET, L.META_SHEET}), db,
                                                 period, result.family, columns_by_index, unit_ids, keys,
                                                 catalog),
                           before=fresh_db) - parse_s

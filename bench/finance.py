@@ -12,26 +12,16 @@ Target: (b) within 2x (c). (d) prints the floor of the writes (b) must make, wit
 import datetime
 import shutil
 import sqlite3
-import statistics
 import sys
 import time
 
-from bench import start_django
+from bench import median_seconds, start_django
 
 PROJECTS, COMMUNES, SOURCES = 2000, 100, ("nstw-dtpt", "nsdp-xa", "dan-gop")
 YEAR = 2026
 MILLION = 1_000_000
 
 
-def _median(fn, runs=5, before=None):
-    times = []
-    for _ in range(runs):
-        if before:
-            before()
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def build():
@@ -125,7 +115,7 @@ def main() -> int:
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
     page_queries = len(ctx.captured_queries)
-    dashboard_s = _median(lambda: client.get(url), runs=7)
+    dashboard_s = median_seconds(lambda: client.get(url), runs=7)
 
     db_path = str(settings.DATABASES["default"]["NAME"])
     pristine = str(tmp / "pristine.sqlite3")
@@ -149,10 +139,10 @@ def main() -> int:
             pass
         wb.close()
 
-    import_s = _median(in_process, runs=5, before=fresh_db)
-    read_s = _median(bare_read, runs=5)
+    import_s = median_seconds(in_process, runs=5, before=fresh_db)
+    read_s = median_seconds(bare_read, runs=5)
     fresh_db()
-    floor_s = _median(lambda: floor_writes(db_path, content), runs=5)
+    floor_s = median_seconds(lambda: floor_writes(db_path, content), runs=5)
     ratio = import_s / read_s
     print(f"NTM bench: finance ({PROJECTS} projects x {len(SOURCES)} sources x 12 months, "
           f"{COMMUNES} communes; data built in {build_s:.1f} s)")

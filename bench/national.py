@@ -20,14 +20,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench import ROOT, start_django
+from bench import ROOT, free_port, median_seconds, start_django
 
 DB_NAME = "ntm_bench_national"
 SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
@@ -41,19 +40,8 @@ def _admin(sql: str) -> None:
         con.execute(sql)
 
 
-def _median(fn, runs=3):
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> int:
@@ -149,15 +137,15 @@ def p1() -> list[str]:
             return cursor.fetchall()
 
     rows = bare_select()
-    evaluate_s = _median(lambda: services.evaluate_units(units, period))
-    select_s = _median(bare_select)
+    evaluate_s = median_seconds(lambda: services.evaluate_units(units, period), runs=3)
+    select_s = median_seconds(bare_select, runs=3)
     keys = attributes_on([u.pk for u in units], AttributeName.REGION, period.as_of)
     values = {u.pk: {} for u in units}
     for uid, code, number, boolean in rows:
         if uid in values:
             values[uid][code] = boolean if number is None else number
     items = [(u.pk, engine.Context(keys.get(u.pk, ""), period.as_of), values[u.pk]) for u in units]
-    engine_s = _median(lambda: engine.evaluate_statuses(catalog, family, items))
+    engine_s = median_seconds(lambda: engine.evaluate_statuses(catalog, family, items), runs=3)
     stored = Evaluation.objects.filter(period=period).count()
     # The write alone: the stored rows copied back in (COPY), the bare floor of any storing.
     write_s = statistics.median(_bare_write(period) for _ in range(3))
@@ -247,7 +235,7 @@ def p2(tmp: Path) -> list[str]:
     counts = {label: (queries(url), queries(purl))
               for (label, url), (_l, purl) in zip(national_urls, urls(area_province, province_units), strict=True)}
 
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, DJANGO_DEBUG="0", NTM_BIND=f"127.0.0.1:{port}", NTM_STATIC_HASHED="0",
                SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0",
                SECURE_HSTS_SECONDS="0", DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -333,7 +321,7 @@ def p3(tmp: Path) -> list[str]:
     path = tmp / "ca-nuoc-2024.xlsx"
     wb.save(path)
     del wb, ws
-    read_s = _median(lambda: read_workbook(str(path), {L.DATA_SHEET, L.META_SHEET}), runs=1)
+    read_s = median_seconds(lambda: read_workbook(str(path), {L.DATA_SHEET, L.META_SHEET}), runs=1)
     command = [sys.executable, str(ROOT / "manage.py"), "import_values", str(path), "--reason", "bench",
                "--source", "bench"]
     started = time.perf_counter()

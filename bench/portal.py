@@ -17,7 +17,6 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench import ROOT, start_django
+from bench import ROOT, free_port, start_django
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -39,10 +38,6 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_gunicorn(port: int, data_dir: Path, secret: str) -> subprocess.Popen:

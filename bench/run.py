@@ -5,20 +5,14 @@ measure: the median of several runs, in milliseconds, and the page query counts.
 """
 
 import os
-import statistics
 import sys
 import time
 
-from bench import start_django
+from bench import median_seconds, start_django
 
 
 def median_ms(fn, runs=7):
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return median_seconds(fn, runs) * 1000
 
 
 def main() -> int:
