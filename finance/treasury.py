@@ -161,14 +161,18 @@ def validate(parsed: ParsedFile) -> list[DisbursementEntry]:
 
 
 def import_file(content: bytes, *, user=None, filename: str = "", ip_address: str | None = None):
-    """Read, check and record a treasury workbook: all rows or none."""
-    entries, facts = validate(read(content))
-    try:
-        return services.record_disbursements(entries, user=user, origin="treasury", facts=facts,
-                                             reason=_("Treasury import: %(file)s") % {"file": filename[:200]},
-                                             ip_address=ip_address)
-    except services.Refused as exc:
-        raise ImportRejected(exc.errors) from exc
+    """Read, check and record a treasury workbook: all rows or none. The collector skips the
+    objects that existed before (assessments.excel.frozen), as the values import does."""
+    from assessments.excel.frozen import old_objects_frozen
+
+    with old_objects_frozen():
+        entries, facts = validate(read(content))
+        try:
+            return services.record_disbursements(entries, user=user, origin="treasury", facts=facts,
+                                                 reason=_("Treasury import: %(file)s") % {"file": filename[:200]},
+                                                 ip_address=ip_address)
+        except services.Refused as exc:
+            raise ImportRejected(exc.errors) from exc
 
 
 def run_job(job, progress) -> dict:
