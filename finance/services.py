@@ -53,6 +53,28 @@ def _amount(value) -> int:
     return amount
 
 
+def _decide(record: PlanLine | Allocation, amount: int, decision_number: str,
+            decision_date: datetime.date) -> dict:
+    """Give an existing plan line or allocation the amount of a new decision; returns what it
+    had before (for the adjustment and the audit record)."""
+    before = {"amount": record.amount, "decision": record.decision_number}
+    record.amount = amount
+    record.decision_number = decision_number.strip()
+    record.decision_date = decision_date
+    record.save(update_fields=["amount", "decision_number", "decision_date"])
+    return before
+
+
+def _keep_adjustment(record: PlanLine | Allocation, before: dict | None, *, reason: str, at, user) -> None:
+    """The history row of a plan line's or an allocation's amount (`before` None: created)."""
+    owner = {"plan_line": record} if isinstance(record, PlanLine) else {"allocation": record}
+    Adjustment.objects.create(
+        **owner, amount_before=before["amount"] if before else None, amount_after=record.amount,
+        decision_number=record.decision_number, decision_date=record.decision_date, reason=reason,
+        recorded_at=at, recorded_by=_creator(user),
+    )
+
+
 # ------------------------------------------------------------------ reference data
 
 
@@ -135,16 +157,8 @@ def set_plan_line(*, province: Unit, year: int, programme: Programme, source: So
                   "allocated to projects. Reduce the allocations first.")
                 % {"line": describe_line(line), "amount": dong(amount), "allocated": dong(allocated)}
             )
-        before = {"amount": line.amount, "decision": line.decision_number}
-        line.amount = amount
-        line.decision_number = decision_number.strip()
-        line.decision_date = decision_date
-        line.save(update_fields=["amount", "decision_number", "decision_date"])
-    Adjustment.objects.create(
-        plan_line=line, amount_before=before["amount"] if before else None, amount_after=amount,
-        decision_number=line.decision_number, decision_date=decision_date, reason=reason,
-        recorded_at=now, recorded_by=_creator(user),
-    )
+        before = _decide(line, amount, decision_number, decision_date)
+    _keep_adjustment(line, before, reason=reason, at=now, user=user)
     audit.record(action="finance.plan", object_type="plan_line", object_id=line.pk, user=user,
                  unit=province, before=before,
                  after={"year": year, "programme": programme.code,
@@ -316,16 +330,8 @@ def set_allocation(*, project: Project, plan_line: PlanLine, amount: int, decisi
                   "been disbursed from it.")
                 % {"project": project.name, "amount": dong(amount), "paid": dong(paid)}
             )
-        before = {"amount": allocation.amount, "decision": allocation.decision_number}
-        allocation.amount = amount
-        allocation.decision_number = decision_number.strip()
-        allocation.decision_date = decision_date
-        allocation.save(update_fields=["amount", "decision_number", "decision_date"])
-    Adjustment.objects.create(
-        allocation=allocation, amount_before=before["amount"] if before else None, amount_after=amount,
-        decision_number=allocation.decision_number, decision_date=decision_date, reason=reason,
-        recorded_at=now, recorded_by=_creator(user),
-    )
+        before = _decide(allocation, amount, decision_number, decision_date)
+    _keep_adjustment(allocation, before, reason=reason, at=now, user=user)
     audit.record(action="finance.allocation", object_type="allocation", object_id=allocation.pk, user=user,
                  unit=project.unit, before=before,
                  after={"project": project.code, "plan_line": line.pk, "amount": amount,
