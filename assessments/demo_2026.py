@@ -51,14 +51,17 @@ def demo_present() -> bool:
     return CommuneGroup.objects.filter(illustrative=True).exists()
 
 
-def _facts(rng: random.Random, i: int, n: int) -> Facts:
-    """Facts that give about 8% group 1, 27% group 2 and 65% group 3 (mountain province)."""
+def illustrative_facts(rng: random.Random, *, group1: float = 0.08, group2: float = 0.27,
+                       group3_kinds: str = "223") -> Facts:
+    """Facts for a commune group proposal: about `group1` of communes in group 1, `group2` in
+    group 2 and the rest in group 3 (`group3_kinds`: the choices of its area code; the default,
+    8%/27%/65%, is a mountain province)."""
     roll = rng.random()
-    if roll < 0.08:
+    if roll < group1:
         return Facts(Decimal(rng.randint(4, 9)), rng.random() < 0.5, False, rng.choice("01"))
-    if roll < 0.35:
+    if roll < group1 + group2:
         return Facts(Decimal(rng.randint(15, 45)), False, False, rng.choice("01"))
-    return Facts(Decimal(rng.randint(30, 70)), False, False, rng.choice("223"))
+    return Facts(Decimal(rng.randint(30, 70)), False, False, rng.choice(group3_kinds))
 
 
 def _predecessor_profile(units) -> dict[int, tuple[float, int]]:
@@ -99,8 +102,8 @@ def generate(seed: int = SEED, progress=None) -> dict:
     recognised = order[:RECOGNISED_AFTER_MERGER]
     with transaction.atomic():
         unconfirmed = {u.pk for u in rng.sample([u for u in units if u.name not in PERSONA_COMMUNES], UNCONFIRMED)}
-        for i, unit in enumerate(units):
-            facts = _facts(rng, i, len(units))
+        for unit in units:
+            facts = illustrative_facts(rng)
             if unit.pk in unconfirmed:
                 propose_group(unit, valid_from=GROUPS_FROM, facts=Facts(facts.agriculture_share, facts.near_urban,
                               facts.new_urban, ""), illustrative=True,

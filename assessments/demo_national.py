@@ -17,14 +17,13 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 
 from django.conf import settings
 
 from assessments import services
 from assessments.catalog import family_on
 from assessments.demo import AS_OF, DEMO_SOURCE, PERIOD_NAMES, _criterion_values, _weighted_sample
-from assessments.demo_2026 import GROUP_DECISION_DATE, GROUPS_FROM
+from assessments.demo_2026 import GROUP_DECISION_DATE, GROUPS_FROM, illustrative_facts
 from assessments.groups import confirm_group
 from assessments.models import IndicatorValue, Period
 from assessments.queries import programme_communes
@@ -132,12 +131,7 @@ def _fill(period: Period, provinces: list[Unit], missed: tuple[int, ...], keys_o
 
 def _facts(rng: random.Random) -> Facts:
     """Illustrative facts: about 10% group 1, 45% group 2, 45% group 3 nationally."""
-    roll = rng.random()
-    if roll < 0.10:
-        return Facts(Decimal(rng.randint(4, 9)), rng.random() < 0.5, False, rng.choice("01"))
-    if roll < 0.55:
-        return Facts(Decimal(rng.randint(15, 45)), False, False, rng.choice("01"))
-    return Facts(Decimal(rng.randint(30, 70)), False, False, rng.choice("23"))
+    return illustrative_facts(rng, group1=0.10, group2=0.45, group3_kinds="23")
 
 
 def _groups(units: list[Unit], rng: random.Random) -> dict[int, str]:
