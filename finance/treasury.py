@@ -24,6 +24,8 @@ from finance.models import Allocation, Project
 SHEET = "GiaiNgan"
 YEAR_CELL, MONTH_CELL = "B2", "B3"
 HEADER_ROW, FIRST_ROW = 5, 6
+# Rows one file may hold: a province-year is about 6,000 (2,000 projects x 3 sources).
+MAX_ROWS = 50_000
 HEADERS = ["Mã dự án", "Tên dự án", "Mã chương trình", "Mã nội dung", "Mã nguồn vốn",
            "Lũy kế giải ngân (đồng)"]
 
@@ -77,7 +79,14 @@ def read(content: bytes) -> ParsedFile:
     """The header cells and the data rows, as the file holds them (openpyxl, read-only)."""
     from openpyxl import load_workbook
 
+    from assessments.excel.reader import NotAWorkbook, check_archive
+
     parsed = ParsedFile()
+    try:  # the values import's checks first: zip bombs, lying headers, DTDs and entities
+        check_archive(io.BytesIO(content))
+    except NotAWorkbook as exc:
+        parsed.errors.append(_("The file is not an Excel workbook (.xlsx).") + f" ({exc})")
+        return parsed
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 (any unreadable upload gets the same answer)
@@ -99,6 +108,10 @@ def read(content: bytes) -> ParsedFile:
             if parsed.month is None:
                 parsed.errors.append(Problem(MONTH_CELL, _("the month must be written MM/YYYY.")))
         elif number >= FIRST_ROW and any(v not in (None, "") for v in values):
+            if len(parsed.rows) >= MAX_ROWS:
+                parsed.errors.append(_("The sheet %(sheet)s has more than %(max)s data rows; split the file.")
+                                     % {"sheet": SHEET, "max": MAX_ROWS})
+                break
             parsed.rows.append((number, tuple(values) + (None,) * (6 - len(values))))
     workbook.close()
     return parsed

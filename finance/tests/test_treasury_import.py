@@ -98,3 +98,42 @@ def test_with_background_work_the_treasury_file_is_queued_for_the_worker(client,
     tasks.run_import_job_task(job.pk)  # what the worker does
     job.refresh_from_db()
     assert (job.status, job.created_count) == ("done", 2) and Disbursement.objects.count() == 2
+
+
+def _hostile_files(w):
+    from assessments.tests.test_hardening_workbooks import bomb, rewrite, with_doctype
+
+    good = treasury.template_bytes(rows(w, [10, 20]), year=2026, month=NOV)
+    part = "xl/worksheets/sheet1.xml"
+    return {
+        "zip bomb": rewrite(good, {part: bomb}),
+        "entities": rewrite(good, {part: with_doctype}),
+        "a pdf named .xlsx": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
+        "truncated": good[: len(good) // 2],
+    }
+
+
+@pytest.mark.parametrize(("kind", "reason"), [
+    ("zip bomb", "khi giải nén có 300 MB"), ("entities", "DOCTYPE hoặc thực thể XML"),
+    ("a pdf named .xlsx", "không phải là tệp nén zip"), ("truncated", "không phải là tệp nén zip")])
+def test_a_hostile_file_is_refused_in_vietnamese_and_writes_nothing(kind, reason):
+    w = make_finance_world(n_projects=2)
+    with pytest.raises(treasury.ImportRejected) as exc:
+        treasury.import_file(_hostile_files(w)[kind])
+    assert exc.value.errors[0].startswith("Tệp không phải bảng tính Excel (.xlsx).") and reason in exc.value.errors[0]
+    assert not Disbursement.objects.exists()
+
+
+def test_formulas_codes_starting_with_equals_and_too_many_rows_are_named(monkeypatch):
+    w = make_finance_world(n_projects=2)
+    data = rows(w, [10, "=1+1"]) + [("=HYPERLINK(\"http://x\")", "?", "mtqg-2026", "ha-tang", "nstw-dtpt", 5)]
+    with pytest.raises(treasury.ImportRejected) as exc:
+        treasury.import_file(treasury.template_bytes(data, year=2026, month=NOV))
+    text = "\n".join(exc.value.errors)
+    # set_text writes "=..." as text, so it reaches the checks as text and is named, never evaluated.
+    assert "ô F7" in text and "=1+1" in text
+    assert "ô A8" in text and "=HYPERLINK" in text
+    monkeypatch.setattr(treasury, "MAX_ROWS", 1)
+    with pytest.raises(treasury.ImportRejected, match="nhiều hơn 1 dòng"):
+        treasury.import_file(treasury.template_bytes(rows(w, [10, 20]), year=2026, month=NOV))
+    assert not Disbursement.objects.exists()
