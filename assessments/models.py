@@ -117,8 +117,12 @@ class IndicatorValue(models.Model):
 class Evaluation(models.Model):
     """The stored result of the engine for a unit, period and criteria set version."""
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="evaluations")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="evaluations")
+    # Indexes are kept to those the reads use, as for IndicatorValue: a re-evaluation of the
+    # country rewrites ~23,000 rows, and each index costs every row. The unique (unit, period,
+    # version) index serves lookups by unit, the (period, criteria set) one lookups by period;
+    # nothing looks up the level reached.
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="evaluations", db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="evaluations", db_index=False)
     criteria_set = models.ForeignKey(
         "criteria.CriteriaSet", on_delete=models.PROTECT, related_name="evaluations"
     )
@@ -132,7 +136,7 @@ class Evaluation(models.Model):
     criteria_total = models.PositiveSmallIntegerField()
     all_met = models.BooleanField()
     # Highest level of the family reached by the unit (same on every set's row), "" if none.
-    level_reached = models.SlugField(max_length=32, blank=True)
+    level_reached = models.SlugField(max_length=32, blank=True, db_index=False)
     level_rank = models.PositiveSmallIntegerField(default=0)
     # {criterion code: "met" | "unmet" | "missing"}; the full engine result is in `result`.
     criteria_status = models.JSONField()

@@ -7,7 +7,7 @@ demo generator all call these functions, which own the transaction and the audit
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -17,15 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.bulk import current_values, insert_rows, update_by_pk
+from assessments.bulk import insert_rows, update_by_pk
 from assessments.catalog import family_indicators, family_on
 from assessments.models import Evaluation, IndicatorValue, Period
 from assessments.values import ValueError_, check_typed_value, is_blank, parse_indicator_value
 from audit import services as audit
 from criteria import engine
-from criteria.queries import catalog_versions, current_catalog
-from units.models import AttributeName, Unit
-from units.queries import attributes_on
+from units.models import Unit
 
 
 class BatchRejected(Exception):
@@ -433,66 +431,13 @@ def record_values_many(
                 for uid, code, number, boolean, _old, _reason in plan.rows:
                     if uid in current:
                         current[uid][code] = boolean if number is None else number
-                _store_evaluations(to_evaluate, period, family, current, at)
+                store_evaluations(to_evaluate, period, family, current, at)
     return results
 
 
-def _threshold_key_name(spec) -> str:
-    return AttributeName.GROUP if spec.threshold_by == "group" else AttributeName.REGION
-
-
-@transaction.atomic
-def evaluate_units(units: Iterable[Unit], period: Period, *, at=None) -> int:
-    """Evaluate units for a period against every set of the family in force, from their current
-    values; store the results. Returns the number of units evaluated. A constant number of
-    queries whatever the number of units: one read (unordered), one engine pass, one write."""
-    units = list(units)
-    family = family_on(period.as_of)
-    if family is None or not units:
-        return 0
-    unit_ids = [u.pk for u in units]
-    values = current_values(unit_ids, period.pk, family)
-    _store_evaluations(unit_ids, period, family, values, at or timezone.now())
-    return len(unit_ids)
-
-
-def _store_evaluations(unit_ids: list[int], period: Period, family: str,
-                       values: Mapping[int, Mapping[str, Any]], at) -> None:
-    """Evaluate the units from the values given (their current values) and replace their stored
-    evaluations of the period; called inside the writer's transaction."""
-    catalog = current_catalog(family)
-    versions = catalog_versions(family)
-    base_code = min(catalog, key=lambda code: catalog[code].level.rank)
-    keys = attributes_on(unit_ids, _threshold_key_name(catalog[base_code]), period.as_of)
-    on_date = period.as_of
-    results = engine.evaluate_statuses(
-        catalog, family,
-        ((uid, engine.Context(key=keys.get(uid, ""), on_date=on_date), values[uid]) for uid in unit_ids),
-    )
-    Evaluation.objects.filter(
-        unit_id__in=unit_ids, period=period, version_id__in=[v.pk for v in versions.values()]
-    ).delete()
-    rows = []
-    for uid in unit_ids:
-        fam = results[uid]
-        for set_code, s in fam.results.items():
-            version = versions[set_code]
-            rows.append((
-                uid, version.criteria_set_id, version.pk, s.criteria_met, s.criteria_unmet,
-                s.criteria_missing, s.criteria_total, s.all_met, fam.highest_level or "",
-                fam.highest_rank or 0, s.criteria,
-                # Statuses only: the explanations are rebuilt from the same version and
-                # values when a page shows them (assessments.queries.explained_results).
-                s.statuses(),
-            ))
-    insert_rows(
-        Evaluation, rows,
-        columns=["unit_id", "criteria_set_id", "version_id", "criteria_met", "criteria_unmet",
-                 "criteria_missing", "criteria_total", "all_met", "level_reached", "level_rank",
-                 "criteria_status", "result"],
-        constant={"period_id": period.pk, "computed_at": at},
-    )
-
+# Evaluating and storing statuses has its own module (assessments.evaluation); evaluate_units is
+# re-exported here for the callers that know it as a service.
+from assessments.evaluation import evaluate_units, store_evaluations  # noqa: E402,F401
 
 # Periods and recognition decisions have their own modules; they are re-exported here for the
 # callers that know them as services.

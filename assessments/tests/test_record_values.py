@@ -123,7 +123,7 @@ def test_a_failure_in_the_evaluation_rolls_back_the_values(commune, period, monk
     def boom(*args, **kwargs):
         raise RuntimeError("engine down")
 
-    monkeypatch.setattr(services, "_store_evaluations", boom)
+    monkeypatch.setattr(services, "store_evaluations", boom)
     audits = AuditRecord.objects.count()
     with pytest.raises(RuntimeError):
         services.record_values(commune, period, {"10.1": "45"}, source="x")
