@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 
-from assessments import services
+from assessments import recognitions, services
 from assessments.catalog import family_on
 from assessments.demo import AS_OF, DEMO_SOURCE, PERIOD_NAMES, _criterion_values, _weighted_sample
 from assessments.demo_2026 import GROUP_DECISION_DATE, GROUPS_FROM, illustrative_facts
 from assessments.groups import confirm_group
-from assessments.models import IndicatorValue, Period
+from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from assessments.queries import programme_communes
 from criteria import engine
 from criteria.queries import current_catalog
@@ -168,5 +168,56 @@ def generate(*, old_codes: Iterable[str] | None = None, seed: int = SEED,
         return _groups(units, rng)
 
     filled_new = _fill(new, _provinces(new.as_of, old_codes), MISSED_2026, groups, rng, progress)
+    levels = family_on(old.as_of)  # recognitions up to 2025 are under the 2021-2025 sets
+    recognised = _recognise(old, _provinces(old.as_of, old_codes), _BEFORE_REFORM, levels, rng)
+    recognised += _recognise(new, _provinces(new.as_of, old_codes), _AFTER_MERGER, levels, rng)
     return {"old_period": old.code, "old_communes": filled_old, "new_period": new.code,
-            "new_communes": filled_new}
+            "new_communes": filled_new, "recognitions": recognised}
+
+
+# Illustrative recognition rules, not published figures: (level rank, how many criteria the
+# commune may miss in the data, probability, decision years). Before the reform, a commune
+# reaching a level in 2024 was mostly recognised at it, and many recognised communes miss a few
+# criteria of the 2021-2025 set since (the dashboard's "at risk"); after the merger, new
+# communes are recognised again under the 2021-2025 set in late 2025, as in the province demo.
+_BEFORE_REFORM = ((1, 0, 0.95, (2013, 2024)), (1, 2, 0.7, (2013, 2023)), (1, 5, 0.4, (2013, 2020)),
+                  (2, 0, 0.7, (2021, 2024)), (3, 0, 0.5, (2022, 2024)))
+_AFTER_MERGER = ((1, 1, 0.8, (2025, 2025)),)
+
+
+def _recognise(period: Period, provinces: list[Unit], rules, levels_family: str, rng: random.Random) -> int:
+    """Recognition decisions (labelled "minh họa") for the programme communes of the provinces
+    that have none yet, from their evaluation of the period (the engine's statuses), one province
+    per transaction. Levels are those of the 2021-2025 family. Returns the decisions recorded."""
+    specs = {spec.level.rank: spec for spec in current_catalog(levels_family).values()}
+    base = current_catalog(family_on(period.as_of))
+    base_code = min(base, key=lambda code: base[code].level.rank)
+    recorded = 0
+    number = 5000
+    for province in provinces:
+        units = {u.pk: u for u in programme_communes(period.as_of, province).order_by("code")}
+        if not units or Recognition.objects.filter(unit_id__in=list(units)).exists():
+            continue
+        rows = (Evaluation.objects.filter(period=period, unit_id__in=list(units), criteria_set__code=base_code)
+                .order_by("unit__code").values_list("unit_id", "level_rank", "criteria_unmet", "criteria_missing"))
+        decisions = []
+        for unit_id, rank, unmet, missing in rows:
+            granted: set[int] = set()
+            for level_rank, may_miss, probability, (first, last) in rules:
+                spec = specs.get(level_rank)
+                reached = rank >= level_rank if may_miss == 0 else (rank < level_rank and unmet + missing <= may_miss)
+                if spec is None or not reached or level_rank in granted or rng.random() >= probability:
+                    continue
+                if level_rank > 1 and level_rank - 1 not in granted:
+                    continue  # an advanced level only over the level below it
+                granted.add(level_rank)
+                number += rng.randint(1, 9)
+                year = rng.randint(first, last)
+                month = rng.randint(9, 12) if period.as_of.year > OLD_YEAR else rng.randint(1, 12)
+                decisions.append(recognitions.Decision(
+                    units[unit_id], spec.level.code, spec.level.rank, spec.family,
+                    f"{number}/QĐ-UBND (minh họa)", datetime.date(year, month, rng.randint(1, 28)),
+                    f"UBND {province.name} (minh họa)", "Quyết định minh họa (dữ liệu demo)"))
+        recognitions.record_recognitions_many(decisions)
+        recorded += len(decisions)
+    return recorded

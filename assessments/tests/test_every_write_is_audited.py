@@ -17,6 +17,7 @@ from django.conf import settings
 from accounts import services as accounts
 from accounts.models import OrganisationKind, Role
 from api.tests import audit_cases as api_cases
+from assessments import recognitions
 from assessments import services as assessments
 from assessments.tests.helpers import make_period
 from audit.models import AuditRecord
@@ -107,6 +108,9 @@ def _cases(world, tmp_path):
         "assessments.recognitions.record_recognition": lambda: assessments.record_recognition(
             w["commune"], level_code="nang-cao", level_rank=2, family="ntm-xa-2021", decision_number="10/QĐ",
             decision_date=datetime.date(2022, 1, 1), issuer="UBND", user=user),
+        "assessments.recognitions.record_recognitions_many": lambda: recognitions.record_recognitions_many(
+            [recognitions.Decision(w["commune"], "nang-cao", 2, "ntm-xa-2021", "12/QĐ", datetime.date(2022, 2, 1),
+                                   "UBND")], user=user),
         "assessments.recognitions.record_revocation": lambda: assessments.record_revocation(
             recognition, decision_number="11/QĐ", decision_date=datetime.date(2024, 1, 1), issuer="UBND",
             reason="rớt chuẩn", user=user),
@@ -267,6 +271,7 @@ CASE_NAMES = {
     "accounts.services.assign_criteria", "assessments.services.record_values",
     "assessments.services.record_values_many", "assessments.periods.ensure_period",
     "assessments.recognitions.record_recognition", "assessments.recognitions.record_revocation",
+    "assessments.recognitions.record_recognitions_many",
     "criteria.services.sync_sets", "planning.services.set_phase_targets", "units.loaders.load_province",
     "planning.services.create_items", "planning.services.update_item", "planning.services.set_item_status",
     "planning.services.add_task", "planning.services.set_task_status", "planning.services.add_progress_note",

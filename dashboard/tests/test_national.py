@@ -1,6 +1,7 @@
 """The whole country, a region or a province: the area picker of the dashboard and the commune
 list, the national demo, and the version-keyed dashboard cache."""
 
+import datetime
 import io
 import re
 
@@ -14,9 +15,10 @@ from accounts import services as accounts
 from accounts.models import OrganisationKind, Profile, Role
 from assessments import services
 from assessments.demo import DEMO_SOURCE
-from assessments.models import Evaluation, IndicatorValue, Period
+from assessments.models import Evaluation, IndicatorValue, Period, Recognition
 from assessments.queries import programme_communes
 from assessments.tests.helpers import make_period, values_for
+from audit.models import AuditRecord
 from conftest import make_province
 from units.models import Unit, UnitKind
 
@@ -144,7 +146,7 @@ def test_the_cached_dashboard_changes_with_the_next_write(client, officer, crite
     cache.clear()
 
 
-def test_setup_demo_national_fills_the_provinces_named(criteria_sets, settings):
+def test_setup_demo_national_fills_the_provinces_named(client, officer, criteria_sets, settings):
     settings.NTM_LOAD_PROVINCES = []
     out = io.StringIO()
     call_command("setup_demo", "--no-demo", "--scale", "national", "--provinces", "12", stdout=out)
@@ -166,6 +168,51 @@ def test_setup_demo_national_fills_the_provinces_named(criteria_sets, settings):
     # Lineage from the old communes to the new ones.
     assert Unit.objects.filter(successor_links__successor__parent=new).count() > 90
     assert "Dữ liệu minh họa cả nước: kỳ 2024" in out.getvalue()
+    # Recognitions, labelled, follow the engine's statuses: every commune recognised at a level
+    # before the reform either reaches it in 2024 or misses at most five criteria of the base set.
+    old_communes = {u.pk for u in programme_communes(Period.objects.get(code="2024").as_of, old)}
+    recognised = Recognition.objects.filter(unit_id__in=old_communes)
+    assert recognised.filter(level_rank=1).count() > len(old_communes) // 3
+    assert {r.decision_number.endswith("(minh họa)") for r in recognised} == {True}
+    base = {uid: (rank, unmet + missing) for uid, rank, unmet, missing in Evaluation.objects.filter(
+        period__code="2024", criteria_set__level_rank=1, unit_id__in=old_communes,
+    ).values_list("unit_id", "level_rank", "criteria_unmet", "criteria_missing")}
+    for r in recognised.filter(level_rank=1):
+        rank, missed = base[r.unit_id]
+        assert rank >= 1 or missed <= 5
+    # An advanced recognition only over the base one.
+    for r in recognised.filter(level_rank__gt=1):
+        assert recognised.filter(unit_id=r.unit_id, level_rank=r.level_rank - 1).exists()
+    assert AuditRecord.objects.filter(action="recognition.create").count() == Recognition.objects.count()
+    # New communes are recognised after the merger, dated after 1/7/2025.
+    new_recognised = Recognition.objects.filter(unit__parent=new)
+    assert new_recognised.exists()
+    assert min(r.decision_date for r in new_recognised) > datetime.date(2025, 7, 1)
+    # The national dashboard counts them (a superuser picking the province).
+    client.force_login(officer)
+    html = client.get(f"/?ky=2024&pham-vi=tinh-{old.ref}").content.decode()
+    assert kpi(html, "recognised-ntm") == str(recognised.filter(level_rank=1).count())
     values = IndicatorValue.objects.count()
+    recognitions = Recognition.objects.count()
     call_command("setup_demo", "--no-demo", "--scale", "national", "--provinces", "12", stdout=io.StringIO())
     assert IndicatorValue.objects.count() == values  # a second run adds nothing
+    assert Recognition.objects.count() == recognitions
+
+
+def test_many_recognitions_are_all_or_nothing(criteria_sets):
+    from assessments import recognitions
+
+    _province, communes = make_province(3)
+    good = [recognitions.Decision(u, "ntm", 1, "ntm-xa-2021", f"{i}/QĐ", datetime.date(2020, 1, 1), "UBND")
+            for i, u in enumerate(communes)]
+    bad = recognitions.Decision(communes[2], "ntm", 1, "ntm-xa-2021", " ", datetime.date(2099, 1, 1), "UBND")
+    audits = AuditRecord.objects.count()
+    with pytest.raises(services.BatchRejected) as refused:
+        recognitions.record_recognitions_many(good[:2] + [bad])
+    assert set(refused.value.errors) == {"Xã Thử 002 (910002): decision_number",
+                                         "Xã Thử 002 (910002): decision_date"}
+    assert Recognition.objects.count() == 0 and AuditRecord.objects.count() == audits
+    made = recognitions.record_recognitions_many(good)
+    assert [r.pk for r in made] == list(Recognition.objects.order_by("pk").values_list("pk", flat=True))
+    assert sorted(AuditRecord.objects.filter(action="recognition.create").values_list("object_id", flat=True)) == \
+        sorted(str(r.pk) for r in made)

@@ -56,7 +56,8 @@ class Command(BaseCommand):
             national = demo_national.generate(old_codes=provinces, progress=self.stdout.write)
             self.stdout.write(
                 f"Dữ liệu minh họa cả nước: kỳ {national['old_period']} {national['old_communes']} xã, "
-                f"kỳ {national['new_period']} {national['new_communes']} xã.")
+                f"kỳ {national['new_period']} {national['new_communes']} xã, "
+                f"{national['recognitions']} quyết định công nhận.")
         if no_demo:
             return
         ensure_demo_plan()
