@@ -133,7 +133,7 @@ def project_create(request):
     from assessments.queries import programme_communes, province_on
 
     today = queries.today()
-    communes = list(visible_units(request.user, programme_communes(today, province_on(today))).order_by("name"))
+    communes = list(visible_units(request.user, programme_communes(today, province_on(today))).order_by("sort_name"))
     form = forms.ProjectForm(request.POST or None, communes=communes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

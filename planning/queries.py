@@ -410,7 +410,7 @@ def optimiser_inputs(rows: list[RankRow]):
 
 def commune_targets(units: QuerySet[Unit]) -> list[CommuneTarget]:
     """The communes' target levels and years among `units`, by year then commune name (one query)."""
-    return list(CommuneTarget.objects.filter(unit__in=units).select_related("unit").order_by("year", "unit__name"))
+    return list(CommuneTarget.objects.filter(unit__in=units).select_related("unit").order_by("year", "unit__sort_name"))
 
 
 def province_units(ctx: PeriodContext) -> list[Unit]:
