@@ -74,8 +74,35 @@ class NoteForm(TextFieldsMixin, forms.Form):
     )
 
 
-class VisitForm(TextFieldsMixin, forms.Form):
-    commune = forms.CharField(label=_("Commune code"), max_length=32)
+class CommunePickMixin:
+    """A `commune` picked by its name from a list (grouped by district when there are districts),
+    never typed as a code; a code outside the list gets a message, not a 404. The view gives the
+    communes the user may plan for (`communes=`)."""
+
+    def _pick_communes(self, communes) -> None:
+        groups: dict[str, list] = {}
+        for unit in communes:
+            parent = unit.parent.name if unit.parent_id and unit.parent.kind == UnitKind.DISTRICT else ""
+            groups.setdefault(parent, []).append((unit.ref, unit.name))
+        choices = [("", _("— pick a commune —"))]
+        for parent, options in groups.items():
+            if parent:
+                choices.append((parent, options))  # an <optgroup> per district
+            else:
+                choices.extend(options)
+        self.fields["commune"].choices = choices
+
+
+def _commune_field() -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("Commune"), error_messages={
+        "invalid_choice": _("This commune is not in the list of the programme's communes you may plan for; "
+                            "pick one from the list."),
+        "required": _("Pick a commune from the list."),
+    })
+
+
+class VisitForm(CommunePickMixin, TextFieldsMixin, forms.Form):
+    commune = _commune_field()
     date = forms.DateField(label=_("Date"), widget=DateInput)
     members = forms.CharField(label=_("Members"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                               max_length=2000)
@@ -90,6 +117,10 @@ class VisitForm(TextFieldsMixin, forms.Form):
         max_length=NOTE_MAX_LENGTH,
         help_text=_("One per line: action | commune or agency | due date (YYYY-MM-DD)"),
     )
+
+    def __init__(self, *args, communes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pick_communes(communes)
 
     def clean_criteria_checked(self):
         return [c.strip() for c in self.cleaned_data["criteria_checked"].split(",") if c.strip()]
@@ -115,32 +146,15 @@ class VisitForm(TextFieldsMixin, forms.Form):
         return out
 
 
-class CommuneTargetForm(TextFieldsMixin, forms.Form):
-    """A commune picked by its name from a list (grouped by district when there are districts),
-    never typed as a code; a code outside the list gets a message, not a 404."""
-
-    commune = forms.ChoiceField(label=_("Commune"), error_messages={
-        "invalid_choice": _("This commune is not in the list of the programme's communes you may plan for; "
-                            "pick one from the list."),
-        "required": _("Pick a commune from the list."),
-    })
+class CommuneTargetForm(CommunePickMixin, TextFieldsMixin, forms.Form):
+    commune = _commune_field()
     level_code = forms.ChoiceField(label=_("Level"), required=False)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
 
     def __init__(self, *args, levels=(), communes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level_code"].choices = [("", _("— none (remove the target) —")), *levels]
-        groups: dict[str, list] = {}
-        for unit in communes:
-            parent = unit.parent.name if unit.parent_id and unit.parent.kind == UnitKind.DISTRICT else ""
-            groups.setdefault(parent, []).append((unit.ref, unit.name))
-        choices = [("", _("— pick a commune —"))]
-        for parent, options in groups.items():
-            if parent:
-                choices.append((parent, options))  # an <optgroup> per district
-            else:
-                choices.extend(options)
-        self.fields["commune"].choices = choices
+        self._pick_communes(communes)
 
     def clean(self):
         data = super().clean()
@@ -149,20 +163,25 @@ class CommuneTargetForm(TextFieldsMixin, forms.Form):
         return data
 
 
-class HelpingForm(TextFieldsMixin, forms.Form):
-    commune = forms.CharField(label=_("Commune code"), max_length=32)
+class HelpingForm(CommunePickMixin, TextFieldsMixin, forms.Form):
+    commune = _commune_field()
     organisation = forms.ModelChoiceField(label=_("Helping agency"), queryset=Organisation.objects.none())
     remove = forms.BooleanField(label=_("Remove"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, communes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = agencies()
+        self._pick_communes(communes)
 
 
-class SupportMemberForm(TextFieldsMixin, forms.Form):
-    commune = forms.CharField(label=_("Commune code"), max_length=32)
+class SupportMemberForm(CommunePickMixin, TextFieldsMixin, forms.Form):
+    commune = _commune_field()
     name = forms.CharField(label=_("Name"), max_length=200)
     role = forms.CharField(label=_("Role in the team"), max_length=200, required=False)
+
+    def __init__(self, *args, communes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pick_communes(communes)
 
 
 class BudgetForm(TextFieldsMixin, forms.Form):

@@ -65,11 +65,21 @@ def agency(request, code):
     })
 
 
+def _pickable_communes(request, ctx):
+    """The programme communes of the current period the user may see, to pick by name (grouped
+    by district, in Vietnamese alphabetical order)."""
+    if ctx is None:
+        return Unit.objects.none()
+    return visible_units(request.user, queries.programme_communes(ctx.period.as_of)).select_related(
+        "parent").order_by("parent__sort_name", "sort_name")
+
+
 @login_required
 def visit_create(request, code):
     organisation = get_object_or_404(Organisation, code=code, kind=OrganisationKind.AGENCY)
     require(can_record_visit(request.user, organisation))
-    form = forms.VisitForm(request.POST or None, initial={"date": queries.today()})
+    form = forms.VisitForm(request.POST or None, initial={"date": queries.today()},
+                           communes=_pickable_communes(request, queries.current_context()))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = commune_for_user(request.user, data["commune"])
@@ -110,8 +120,7 @@ def targets_edit(request):
         raise PermissionDenied
     ctx = queries.current_context()
     levels = list(ctx.level_names.items()) if ctx else []
-    communes = visible_units(request.user, queries.programme_communes(ctx.period.as_of)).select_related(
-        "parent").order_by("parent__name", "name") if ctx else Unit.objects.none()
+    communes = _pickable_communes(request, ctx)
     kind = request.POST.get("kind") if request.method == "POST" else None
     grid_errors, grid_data = {}, None
     if kind == "grid":
@@ -148,8 +157,9 @@ def helping(request):
     kind = request.POST.get("kind") if request.method == "POST" else None
     if kind:
         require(can_edit)
-    help_form = forms.HelpingForm(request.POST if kind == "help" else None, prefix="h")
-    member_form = forms.SupportMemberForm(request.POST if kind == "member" else None, prefix="m")
+    communes = list(_pickable_communes(request, queries.current_context()))
+    help_form = forms.HelpingForm(request.POST if kind == "help" else None, prefix="h", communes=communes)
+    member_form = forms.SupportMemberForm(request.POST if kind == "member" else None, prefix="m", communes=communes)
     if kind == "help" and help_form.is_valid():
         d = help_form.cleaned_data
         unit = commune_for_user(request.user, d["commune"])

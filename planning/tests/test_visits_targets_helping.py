@@ -84,3 +84,19 @@ def test_helping_agencies_and_support_team_members_are_managed_on_one_page(world
     assert "Sở NN" in html and "Ông Lò Văn A" in html
     services.set_helping_agency(world["agency"], c0, helping=False)
     assert not HelpingAssignment.objects.exists()
+
+
+def test_the_helping_and_visit_forms_pick_communes_by_name(world, client):
+    c0 = world["communes"][0]
+    client.force_login(world["admin"])
+    html = client.get("/ke-hoach/giup-do/").content.decode()
+    # A list of names, not a box for a code.
+    assert f'<option value="{c0.ref}">{c0.name}</option>' in html
+    assert 'name="h-commune" maxlength' not in html
+    response = client.post("/ke-hoach/giup-do/", {"kind": "help", "h-commune": "999999",
+                                                  "h-organisation": world["agency"].pk})
+    assert response.status_code == 400
+    assert "Xã này không có trong danh sách" in response.content.decode()
+    assert not HelpingAssignment.objects.exists()
+    response = client.post("/ke-hoach/giup-do/", {"kind": "member", "m-commune": "", "m-name": "Ông A"})
+    assert response.status_code == 400 and not SupportTeamMember.objects.exists()
