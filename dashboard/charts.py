@@ -51,6 +51,13 @@ class BarChart:
         return _n(self.baseline + 14)
 
     @property
+    def label_chars(self) -> int:
+        """How many characters of a label fit under its bar at the 10-unit font (about 5.5
+        units a character), so a long label is cut only where it would run into the next."""
+        slot = (self.width - 16) / max(len(self.bars), 1)
+        return max(6, int(slot / 5.5))
+
+    @property
     def baseline_s(self) -> str:
         return _n(self.baseline)
 

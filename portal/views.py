@@ -66,7 +66,7 @@ def progress(request):
             plan_items.append((row.level_name, row.actual or 0, "bar"))
             targets[row.level_name] = row.target
     context["plan_chart"] = charts.vertical_bars(
-        plan_items, title=_("Recognised communes against the phase plan"), width=320, height=200,
+        plan_items, title=_("Recognised communes against the phase plan"), width=640, height=200,
         targets=targets)
     return render(request, "portal/progress.html", context)
 
