@@ -9,6 +9,13 @@ Roles (accounts.models.Role):
 - commune officer: reads and changes its own commune; reads its predecessor communes (lineage);
 - viewer: reads its scope (a province, a district or a commune), changes nothing.
 A Django superuser is a technical account with every right.
+
+"Everything" of the first three roles and of a province viewer is their province's bound
+(accounts.bounds: their province, the provinces linked to it by the 2025 reform and every unit
+under them), so a database holding every province keeps each province's users in their own. Only
+a superuser and a read-all role of an organisation with no unit (a national office) read every
+unit of the country. The province pages and the deployment's reference data are for users bound
+to the deployment's province (or national): `can_view_province`, `manage_reference`.
 """
 
 from __future__ import annotations
@@ -21,8 +28,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts import bounds
 from accounts.models import Profile, Role
-from units.models import COMMUNE_LEVEL_KINDS, Unit, UnitKind, UnitLineage
+from units.models import COMMUNE_LEVEL_KINDS, Unit, UnitKind
 
 READ_ALL_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER, Role.AGENCY_OFFICER}
 
@@ -38,10 +46,22 @@ class Scope:
     criteria: frozenset[tuple[str, str]] | None = None
     manage_users: bool = False
     manage_reference: bool = False
+    # A province-wide role (the read-all roles, a province viewer, a superuser). It reads
+    # `readable`: its province's bound (accounts.bounds), or every unit when national.
+    province_wide: bool = False
+    # The province pages (which show the deployment's province) are the user's: national, or
+    # bound to the deployment's province (accounts.bounds.Bound.holds_deployment).
+    province_pages: bool = False
 
     @property
     def reads_all(self) -> bool:
-        return self.readable is None
+        """A province-wide role (not: every unit; see `national`)."""
+        return self.province_wide
+
+    @property
+    def national(self) -> bool:
+        """A province-wide role bound to no province: a superuser or a national office."""
+        return self.province_wide and self.readable is None
 
     def can_read(self, unit_id: int) -> bool:
         return self.readable is None or unit_id in self.readable
@@ -53,65 +73,72 @@ class Scope:
 NOTHING = Scope(role=None, readable=frozenset(), writable=frozenset())
 
 
-def _under(unit: Unit) -> set[int]:
-    """The unit and every unit below it (province > district > commune)."""
-    ids = {unit.pk}
-    ids.update(
-        Unit.objects.filter(Q(parent=unit) | Q(parent__parent=unit)).values_list("pk", flat=True)
-    )
-    return ids
-
-
-def _with_predecessors(unit: Unit) -> set[int]:
-    ids = {unit.pk}
-    frontier = {unit.pk}
-    # Lineage chains are short (one reform at a time); follow them to the end.
-    while frontier:
-        previous = set(
-            UnitLineage.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)
-        ) - ids
-        ids |= previous
-        frontier = previous
-    return ids
+def _province_wide(profile, role: str, scope_unit: Unit | None) -> Scope:
+    """A read-all role or a province viewer: bound to its province, national without a unit."""
+    if scope_unit is None:
+        bound, pages = None, True
+    else:
+        version = (profile.units_version, profile.lineage_version)
+        found = bounds.province_bound(bounds.province_of(scope_unit), version)
+        bound, pages = found.unit_ids, found.holds_deployment
+    wide = {"province_wide": True, "province_pages": pages}
+    if role == Role.PROVINCE_ADMIN:
+        # Reference data (criteria sets, the phase plan, recognitions, the portal) is the
+        # deployment's: an administrator of a province it hosts manages its users only.
+        return Scope(role, bound, bound, manage_users=True, manage_reference=pages, **wide)
+    if role == Role.AGENCY_OFFICER:
+        criteria = frozenset(
+            profile.organisation.assignments.values_list("criteria_set_code", "criterion_code")
+        )
+        return Scope(role, bound, bound if criteria else frozenset(), criteria=criteria, **wide)
+    return Scope(role, bound, frozenset(), **wide)
 
 
 def _compute(user) -> Scope:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     if user.is_superuser:
-        return Scope(role=Role.PROVINCE_ADMIN, readable=None, writable=None,
-                     manage_users=True, manage_reference=True)
-    profile = Profile.objects.select_related("organisation__unit", "scope_unit").filter(user=user).first()
+        return Scope(role=Role.PROVINCE_ADMIN, readable=None, writable=None, manage_users=True,
+                     manage_reference=True, province_wide=True, province_pages=True)
+    profile = (
+        Profile.objects.select_related("organisation__unit__parent__parent", "scope_unit__parent__parent")
+        .annotate(**bounds.version_annotations()).filter(user=user).first()
+    )
     if profile is None or not profile.organisation.is_active:
         return NOTHING
     role = profile.role
     scope_unit = profile.scope
-    if role == Role.PROVINCE_ADMIN:
-        return Scope(role, None, None, manage_users=True, manage_reference=True)
-    if role == Role.PROVINCE_OFFICER:
-        return Scope(role, None, frozenset())
-    if role == Role.AGENCY_OFFICER:
-        criteria = frozenset(
-            profile.organisation.assignments.values_list("criteria_set_code", "criterion_code")
-        )
-        return Scope(role, None, None if criteria else frozenset(), criteria=criteria)
+    if role in READ_ALL_ROLES:
+        return _province_wide(profile, role, scope_unit)
     if scope_unit is None:
         return NOTHING
+    if role == Role.VIEWER and scope_unit.kind == UnitKind.PROVINCE:
+        return _province_wide(profile, role, scope_unit)
     # Districts were abolished on 1/7/2025: a district officer keeps reading the history of its
     # communes and writes nothing once the district no longer exists.
     exists = scope_unit.is_valid_on(timezone.localdate())
     if role == Role.DISTRICT_OFFICER:
-        ids = frozenset(_under(scope_unit))
+        ids = frozenset(bounds.under(scope_unit))
         return Scope(role, ids, ids if exists else frozenset())
     if role == Role.COMMUNE_OFFICER:
-        return Scope(role, frozenset(_with_predecessors(scope_unit)), frozenset({scope_unit.pk}))
+        return Scope(role, frozenset(bounds.with_predecessors(scope_unit)), frozenset({scope_unit.pk}))
     if role == Role.VIEWER:
-        if scope_unit.kind == UnitKind.PROVINCE:
-            return Scope(role, None, frozenset())
         if scope_unit.kind == UnitKind.DISTRICT:
-            return Scope(role, frozenset(_under(scope_unit)), frozenset())
-        return Scope(role, frozenset(_with_predecessors(scope_unit)), frozenset())
+            return Scope(role, frozenset(bounds.under(scope_unit)), frozenset())
+        return Scope(role, frozenset(bounds.with_predecessors(scope_unit)), frozenset())
     return NOTHING
+
+
+def users_q(user, prefix: str = "") -> Q:
+    """Accounts in the user's bound, as a filter on users (with `prefix`, on rows pointing at
+    one): those whose scope (the scope unit, else the organisation's unit) is in it. A bounded
+    user never reaches a national account (no unit): that would unbind it."""
+    readable = scope_for(user).readable
+    if readable is None:
+        return Q()
+    p = f"{prefix}profile__"
+    return Q(**{f"{p}scope_unit_id__in": readable}) | Q(
+        **{f"{p}scope_unit__isnull": True, f"{p}organisation__unit_id__in": readable})
 
 
 # Rules a template may ask about by name ({% can "rule" obj as ok %}, accounts.templatetags.access):
@@ -164,7 +191,31 @@ def filter_by_unit(user, queryset: QuerySet, field: str = "unit") -> QuerySet:
 
 @rule("view_province")
 def can_view_province(user) -> bool:
-    return scope_for(user).reads_all
+    """The province pages (dashboard, targets, groups, reports), which show the deployment's
+    province: a province-wide role that is national or bound to that province."""
+    scope = scope_for(user)
+    return scope.province_wide and scope.province_pages
+
+
+def can_view_organisation(user, organisation) -> bool:
+    """An organisation's pages and reports: national users see every one; a bounded user those
+    whose unit is in its bound, and those of no unit when the province pages are its (they are
+    the deployment's own, as before the database held other provinces)."""
+    scope = scope_for(user)
+    if scope.readable is None:
+        return True
+    if organisation.unit_id is None:
+        return scope.province_pages
+    return organisation.unit_id in scope.readable
+
+
+def organisations_q(user, prefix: str = "") -> Q:
+    """The same rule as a filter on organisations (or on rows pointing at one, with `prefix`)."""
+    scope = scope_for(user)
+    if scope.readable is None:
+        return Q()
+    q = Q(**{f"{prefix}unit_id__in": scope.readable})
+    return q | Q(**{f"{prefix}unit__isnull": True}) if scope.province_pages else q
 
 
 @rule("view_unit")
@@ -237,9 +288,4 @@ def can_pick_area(user) -> bool:
     belongs to no province (a national office). Everyone else stays in the deployment's province."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser:
-        return True
-    if not scope_for(user).reads_all:
-        return False
-    profile = getattr(user, "profile", None)
-    return profile is not None and profile.scope is None
+    return scope_for(user).national

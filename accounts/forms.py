@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.access import scope_for
 from accounts.models import Organisation, Role
 from config.text import TextFieldsMixin
 from units.models import COMMUNE_LEVEL_KINDS, Unit, UnitKind
@@ -108,12 +109,21 @@ class ProfileFieldsForm(TextFieldsMixin, forms.Form):
         help_text=_("Where the role applies. Leave empty to use the organisation's unit."),
     )
 
-    def __init__(self, *args, current_organisation=None, current_scope=None, day=None, **kwargs):
+    def __init__(self, *args, current_organisation=None, current_scope=None, day=None, requester=None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.day = day or timezone.localdate()
         self.current_organisation, self.current_scope = current_organisation, current_scope
-        self.fields["organisation"].queryset = organisations(current_organisation, self.day)
-        self.fields["scope_unit"].queryset = scope_units(self.day, current_scope)
+        organisation_qs = organisations(current_organisation, self.day)
+        unit_qs = scope_units(self.day, current_scope)
+        # An administrator bound to a province (accounts.bounds) assigns its own province's
+        # organisations and units only; never one without a unit (a national account).
+        readable = scope_for(requester).readable if requester is not None else None
+        if readable is not None:
+            organisation_qs = organisation_qs.filter(unit_id__in=readable)
+            unit_qs = unit_qs.filter(pk__in=readable)
+        self.fields["organisation"].queryset = organisation_qs
+        self.fields["scope_unit"].queryset = unit_qs
 
     def clean(self):
         cleaned = super().clean()
@@ -202,6 +212,12 @@ class UserFilterForm(TextFieldsMixin, forms.Form):
                                      to_field_name="code", empty_label=_("All"))
     trang_thai = forms.ChoiceField(label=_("Account status"), required=False, choices=[
         ("", _("All")), ("1", _("Active")), ("0", _("Deactivated"))])
+
+    def __init__(self, *args, requester=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        readable = scope_for(requester).readable if requester is not None else None
+        if readable is not None:  # the organisations of the administrator's province only
+            self.fields["to_chuc"].queryset = self.fields["to_chuc"].queryset.filter(unit_id__in=readable)
 
     def apply(self, qs):
         if not self.is_valid():

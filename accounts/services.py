@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.access import scope_for
 from accounts.models import AgencyAssignment, Organisation, OrganisationKind, Profile, Role
 from audit import services as audit
 
@@ -43,13 +44,33 @@ def is_privileged(user) -> bool:
     return bool(user.is_superuser or user.is_staff)
 
 
+def _in_bound(by, unit) -> bool:
+    """A unit an account of `by` may be scoped to: in by's bound (accounts.bounds), never none
+    (an account without a unit is national) unless by is national itself."""
+    readable = scope_for(by).readable
+    return readable is None or (unit is not None and unit.pk in readable)
+
+
 def may_manage(by, user) -> bool:
     """Whether `by` may change, reset or deactivate `user` through the services. A province
-    administrator manages the application's accounts, never a superuser's or a staff member's
-    (else a reset password would hand over the Django admin). by=None is a command or the demo."""
+    administrator manages the application's accounts of its province, never a superuser's or a
+    staff member's (else a reset password would hand over the Django admin), nor a national
+    account or another province's (accounts.bounds). by=None is a command or the demo."""
     if by is None or getattr(by, "is_superuser", False):
         return True
-    return not is_privileged(user)
+    if is_privileged(user):
+        return False
+    profile = getattr(user, "profile", None)
+    # An account without a role yet reads nothing; giving it one is checked like a new account.
+    return profile is None or _in_bound(by, profile.scope)
+
+
+def _check_assignable(by, organisation: Organisation, scope_unit) -> None:
+    """An organisation and a scope inside by's bound (the forms offer no other)."""
+    if by is None or getattr(by, "is_superuser", False):
+        return
+    if not _in_bound(by, organisation.unit) or (scope_unit is not None and not _in_bound(by, scope_unit)):
+        raise PermissionDenied
 
 
 def _check_may_manage(by, user) -> None:
@@ -75,6 +96,7 @@ def create_user(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is already taken.")})
     _check_role(role, organisation)
+    _check_assignable(by, organisation, scope_unit)
     first, _sep, last = full_name.strip().rpartition(" ")
     user = User(username=username, first_name=first, last_name=last or full_name, email=email.strip())
     password_validation.validate_password(password, user)
@@ -94,6 +116,7 @@ def update_user(
     _check_may_manage(by, user)
     before = _describe(user)
     _check_role(role, organisation)
+    _check_assignable(by, organisation, scope_unit)
     first, _sep, last = full_name.strip().rpartition(" ")
     user.first_name, user.last_name, user.email = first, last or full_name, email.strip()
     user.save(update_fields=["first_name", "last_name", "email"])

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
-from accounts.access import can_manage_users, require
+from accounts.access import can_manage_users, require, scope_for, users_q
 from accounts.forms import (
     ActivationForm,
     SetPasswordForm,
@@ -34,10 +34,13 @@ def _ip(request) -> str | None:
 
 def manageable_users(requester):
     """The accounts the requester may see and manage here: a superuser sees all; a province
-    administrator never sees superusers or staff members (services.may_manage)."""
+    administrator never sees superusers or staff members, and of the others those of its
+    province and those without a role yet (services.may_manage)."""
     qs = User.objects.all()
     if not requester.is_superuser:
         qs = qs.exclude(Q(is_superuser=True) | Q(is_staff=True))
+        if scope_for(requester).readable is not None:
+            qs = qs.filter(users_q(requester) | Q(profile__isnull=True))
     return qs
 
 
@@ -74,7 +77,7 @@ def _add_service_error(form, exc: ValidationError, field: str | None = None) -> 
 @admin_only
 @require_http_methods(["GET", "HEAD"])
 def user_list(request):
-    filters = UserFilterForm(request.GET or None)
+    filters = UserFilterForm(request.GET or None, requester=request.user)
     qs = filters.apply(
         manageable_users(request.user).select_related(
             "profile__organisation__unit", "profile__scope_unit"
@@ -90,7 +93,7 @@ def user_list(request):
 @admin_only
 @require_http_methods(["GET", "HEAD", "POST"])
 def user_create(request):
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, requester=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -115,7 +118,7 @@ def user_edit(request, pk):
     form = UserEditForm(
         request.POST or None, initial=UserEditForm.initial_for(target),
         current_organisation=profile.organisation if profile else None,
-        current_scope=profile.scope_unit if profile else None,
+        current_scope=profile.scope_unit if profile else None, requester=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,7 +1,7 @@
 """Read endpoints of the programme's money (finance app), through finance/queries.py with the
-finance pages' access rules (finance/permissions.py): reference data and capital plans for every
-signed-in role, as on the plans page; projects, disbursement and debt only of the units the
-token's user may read. Amounts are integers of đồng; rates are percentages as decimal strings."""
+finance pages' access rules (finance/permissions.py): reference data for every signed-in role,
+capital plans of the provinces of the user's units, as on the plans page; projects, disbursement
+and debt only of the units the token's user may read. Amounts are integers of đồng; rates are percentages as decimal strings."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ninja import Path, Query, Router, Schema
 from api.core import READ_ERRORS, PageMeta, PageNo, PageSize, paginate
 from finance import queries
 from finance.models import Programme, Source
-from finance.permissions import project_for_user, readable_unit_ids
+from finance.permissions import project_for_user, readable_province_ids, readable_unit_ids
 from finance.services import describe_line
 from units.models import Unit
 
@@ -108,7 +108,7 @@ def list_plans(request, year: Year = None):
              "description": describe_line(line), "amount": line.amount, "decision_number": line.decision_number,
              "decision_date": line.decision_date, "illustrative": line.illustrative,
              "decisions": [_adjustment(a) for a in line.adjustments.all()]}
-            for line in queries.plan_lines(year=year)]
+            for line in queries.plan_lines(year=year, province_ids=readable_province_ids(request.user))]
 
 
 class GroupOut(Schema):
@@ -175,10 +175,10 @@ def _group(g) -> dict:
             "rate": _rate(g.rate)}
 
 
-def _plan_year(year: int | None) -> tuple[int, Unit]:
+def _plan_year(request, year: int | None) -> tuple[int, Unit]:
     """The plan year asked for (or the newest) and the province of its plan, as the finance
-    dashboard chooses them; 404 when there is no plan."""
-    pairs = queries.plan_years()
+    dashboard chooses them among the provinces the user may read; 404 when there is no plan."""
+    pairs = queries.plan_years(readable_province_ids(request.user))
     chosen = [p for p in pairs if p[0] == year] if year is not None else pairs[:1]
     if not chosen:
         raise Http404
@@ -191,7 +191,7 @@ def _plan_year(year: int | None) -> tuple[int, Unit]:
                         "finance dashboard of a plan year: plan, allocation and disbursement by programme, "
                         "source, month and commune, slow projects, debt; limited to the token's units.")
 def summary(request, year: Year = None):
-    year, province = _plan_year(year)
+    year, province = _plan_year(request, year)
     s = queries.year_summary(province, year, unit_ids=readable_unit_ids(request.user))
     return {"province": province.ref, "year": s.year, "as_of": s.as_of, "illustrative": s.illustrative,
             "plan": s.plan, "allocated": s.allocated, "disbursed": s.disbursed, "rate": _rate(s.rate),

@@ -12,7 +12,7 @@ from accounts.access import filter_by_unit
 from api.core import READ_ERRORS, PageMeta, PageNo, PageSize, filtered, paginate
 from assessments.models import Recognition
 from planning.models import RoadmapIndicator, RoadmapItem
-from reporting.access import can_read_province_reports, submission_for_user
+from reporting.access import can_read_province_reports, submission_for_user, submissions_q
 from reporting.models import ReportingPeriod, Submission
 from reporting.reporters import reporter_for_user
 from reporting.services import is_on_time
@@ -132,14 +132,17 @@ class SubmissionOut(Schema):
 
 
 @router.get("/submissions", response={200: list[SubmissionOut], **READ_ERRORS}, summary="Báo cáo đã nộp",
-            description="Người xem toàn tỉnh thấy mọi báo cáo; người báo cáo (xã, huyện, sở) thấy báo cáo của mình, "
-                        "như trang báo cáo. Province-wide readers see every submission; a reporter (commune, "
-                        "district, agency) its own, as on the reporting pages (reporting.access).")
+            description="Người xem toàn tỉnh thấy mọi báo cáo của tỉnh mình; người báo cáo (xã, huyện, sở) thấy báo "
+                        "cáo của mình, như trang báo cáo. Province-wide readers see every submission of their "
+                        "province; a reporter (commune, district, agency) its own, as on the reporting pages "
+                        "(reporting.access).")
 def list_submissions(request, period: Annotated[int | None, Query(ge=1, le=2**62)] = None, state: str = ""):
     rows = Submission.objects.select_related("unit", "organisation").order_by("pk")
     if not can_read_province_reports(request.user):
         reporter = reporter_for_user(request.user)
         rows = rows.filter(**reporter.filter()) if reporter is not None else rows.none()
+    else:
+        rows = rows.filter(submissions_q(request.user))
     if period:
         rows = rows.filter(period_id=period)
     if state:

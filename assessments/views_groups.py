@@ -10,7 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import can_manage_reference, can_view_province, commune_for_user, require
+from accounts.access import (
+    can_manage_reference,
+    can_view_province,
+    commune_for_user,
+    require,
+    visible_units,
+)
 from assessments import groups as group_services
 from assessments import groups_excel
 from assessments.forms_groups import GroupForm
@@ -23,15 +29,15 @@ PAGE_SIZE = 50
 STATES = {"chua-xac-nhan": "", "nhom-1": "nhom-1", "nhom-2": "nhom-2", "nhom-3": "nhom-3"}
 
 
-def _today_units():
+def _today_units(user):
     today = timezone.localdate()
-    return programme_communes(today, province_on(today)).order_by("sort_name"), today
+    return visible_units(user, programme_communes(today, province_on(today))).order_by("sort_name"), today
 
 
 @login_required
 def group_list(request):
     require(can_view_province(request.user))
-    units, today = _today_units()
+    units, today = _today_units(request.user)
     q = request.GET.get("q", "").strip()
     if q:
         units = units.filter(name__icontains=q)
@@ -99,7 +105,7 @@ def group_edit(request, ref):
 def group_export(request):
     """The list of communes with their facts and groups as .xlsx, to fill and import back."""
     require(can_view_province(request.user))
-    units, today = _today_units()
+    units, today = _today_units(request.user)
     content = groups_excel.export(group_rows(list(units), today))
     return attachment_response(content, f"nhom-xa-{today:%Y%m%d}.xlsx")
 
@@ -117,7 +123,7 @@ def group_import(request):
     if upload is None or upload.size > MAX_UPLOAD:
         messages.error(request, _("Choose the group workbook (.xlsx, at most 5 MB)."))
         return redirect("assessments:group_list")
-    units, _today = _today_units()
+    units, _today = _today_units(request.user)
     result = groups_excel.import_groups(io.BytesIO(upload.read()), user=request.user,
                                         ip_address=request_ip(request), units={u.ref: u for u in units})
     if result.problems:

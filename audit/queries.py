@@ -22,19 +22,21 @@ from config.text import MAX_LENGTH_MESSAGE, reject_control_characters
 # The longest text filter (user name, unit name or code, action, object type) accepted.
 FILTER_MAX_LENGTH = 150
 
-def visible_records(*, every_record: bool, readable_unit_ids=None) -> QuerySet[AuditRecord]:
+def visible_records(*, every_record: bool, readable_unit_ids=None, unitless: Q | None = None) -> QuerySet[AuditRecord]:
     """The audit records of a scope, newest first, with user and unit joined.
 
-    `every_record`: all of them, also those without a unit (users, organisations, criteria).
-    Otherwise only records of a unit, limited to `readable_unit_ids` (None: every unit). Who
-    gets which scope is the view's decision (accounts.access)."""
+    `every_record`: also those without a unit (users, organisations, criteria), limited by the
+    `unitless` filter when given (a province's administrator: the records its own province's
+    accounts made). Records of a unit are limited to `readable_unit_ids` (None: every unit).
+    Who gets which scope is the view's decision (accounts.access)."""
     qs = AuditRecord.objects.select_related("user", "unit").order_by("-at", "-id")
-    if every_record:
-        return qs
-    qs = qs.filter(unit__isnull=False)
+    of_units = Q(unit__isnull=False)
     if readable_unit_ids is not None:
-        qs = qs.filter(unit_id__in=readable_unit_ids)
-    return qs
+        of_units = Q(unit_id__in=readable_unit_ids)
+    if not every_record:
+        return qs.filter(of_units)
+    without_unit = Q(unit__isnull=True) & unitless if unitless is not None else Q(unit__isnull=True)
+    return qs.filter(of_units | without_unit)
 
 
 def parse_date(value: str) -> datetime.date | None:

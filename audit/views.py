@@ -4,11 +4,12 @@ accounts.access (the audit app below does not import the apps above it)."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.access import scope_for
+from accounts.access import scope_for, users_q
 from accounts.models import Role
 from audit import exports, labels, queries
 from config.text import DOWNLOAD_EXTENSIONS, safe_filename
@@ -22,12 +23,17 @@ SEE_ALL_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER}
 def records_for(user):
     """The audit records the user may read, newest first, with user and unit joined.
 
-    Province administrators and officers read everything. Other roles read only records of the
-    units they can read, never records without a unit. A user without a role gets 403."""
+    Province administrators and officers read the records of their province's units
+    (accounts.bounds; every unit when national) and those without a unit; of these, when bound
+    to a province, only what its own accounts or a command (no user) did. Other roles read only
+    records of the units they can read, never records without a unit. A user without a role
+    gets 403."""
     scope = scope_for(user)
     if scope.role is None:
         raise PermissionDenied
-    return queries.visible_records(every_record=scope.role in SEE_ALL_ROLES, readable_unit_ids=scope.readable)
+    unitless = Q(user__isnull=True) | users_q(user, "user__") if scope.readable is not None else None
+    return queries.visible_records(every_record=scope.role in SEE_ALL_ROLES, readable_unit_ids=scope.readable,
+                                   unitless=unitless)
 
 
 def can_see_addresses(user) -> bool:

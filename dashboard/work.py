@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from accounts.access import can_edit_values, can_view_province, scope_for
+from accounts.access import can_edit_values, can_view_province, scope_for, visible_units
 from accounts.models import Role
 from assessments.listing import CommuneFilters, filtered_communes
 from assessments.models import Period
@@ -132,7 +132,8 @@ def _agency(work: Work, user, today: datetime.date) -> Work:
     ctx = planning.current_context()
     if organisation is None or ctx is None:
         return work
-    units = list(programme_communes(ctx.period.as_of).select_related("parent").order_by("sort_name"))
+    units = list(visible_units(user, programme_communes(ctx.period.as_of)).select_related("parent")
+                 .order_by("sort_name"))
     work.agency = planning.agency_view(organisation, ctx, units, today)
     work.late_tasks = [t for t in work.agency.tasks if t.due_date is not None and t.due_date < today]
     return work

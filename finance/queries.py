@@ -87,9 +87,13 @@ def debts(*, unit_ids=None, province: Unit | None = None, open_only: bool = True
 # ------------------------------------------------------------------ a province-year
 
 
-def plan_years() -> list[tuple[int, int]]:
-    """(year, province id) pairs that have a plan, newest first."""
-    return list(PlanLine.objects.values_list("year", "province_id").distinct().order_by("-year", "province_id"))
+def plan_years(province_ids=None) -> list[tuple[int, int]]:
+    """(year, province id) pairs that have a plan, newest first; only of these provinces when
+    `province_ids` is given (ids or a subquery: finance.permissions.readable_province_ids)."""
+    qs = PlanLine.objects.all()
+    if province_ids is not None:
+        qs = qs.filter(province_id__in=province_ids)
+    return list(qs.values_list("year", "province_id").distinct().order_by("-year", "province_id"))
 
 
 def phase_for(year: int) -> Phase | None:
@@ -419,13 +423,16 @@ def available_capital(year: int) -> int | None:
     return max(plan - allocated, 0)
 
 
-def plan_lines(*, year: int | None = None, province: Unit | None = None):
-    """The plan lines (capital plans) of a year and province with their programme, component,
-    source and the decisions that set them (two queries), in the plans page's order."""
+def plan_lines(*, year: int | None = None, province: Unit | None = None, province_ids=None):
+    """The plan lines (capital plans) of a year and province (or of the provinces among
+    `province_ids`) with their programme, component, source and the decisions that set them
+    (two queries), in the plans page's order."""
     qs = PlanLine.objects.select_related("province", "programme", "component", "source").prefetch_related(
         "adjustments")
     if year is not None:
         qs = qs.filter(year=year)
     if province is not None:
         qs = qs.filter(province=province)
+    if province_ids is not None:
+        qs = qs.filter(province_id__in=province_ids)
     return qs.order_by("year", "programme__code", "component__code", "source__position", "pk")

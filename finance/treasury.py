@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from accounts.access import scope_for
 from config.text import append_row, set_text
 from finance import services
 from finance.checks import FACT_FIELDS, DisbursementEntry, facts_from_row
@@ -125,18 +126,22 @@ def _code(value) -> str:
     return str(value).strip()
 
 
-def validate(parsed: ParsedFile) -> list[DisbursementEntry]:
+def validate(parsed: ParsedFile, unit_ids=None) -> list[DisbursementEntry]:
     """Typed entries for every row and the facts of their allocations (one query each for the
-    projects and the allocations); raises ImportRejected with every problem found."""
+    projects and the allocations); raises ImportRejected with every problem found. With
+    `unit_ids` (the units the importing user may change), a project of another unit is unknown."""
     errors = list(parsed.errors)
     if not parsed.rows and not errors:
         errors.append(_("The sheet %(sheet)s has no data rows.") % {"sheet": SHEET})
     if errors:
         raise ImportRejected(errors)
     codes = {_code(r[0]) for _n, r in parsed.rows}
-    known = set(Project.objects.filter(code__in=codes).values_list("code", flat=True))
+    projects = Project.objects.filter(code__in=codes)
+    if unit_ids is not None:
+        projects = projects.filter(unit_id__in=unit_ids)
+    known = set(projects.values_list("code", flat=True))
     allocations, facts = {}, {}
-    for row in (Allocation.objects.filter(project__code__in=codes, plan_line__year=parsed.year)
+    for row in (Allocation.objects.filter(project__code__in=known, plan_line__year=parsed.year)
                 .values_list(*FACT_FIELDS, "project__code", "plan_line__programme__code",
                              "plan_line__component__code", "plan_line__source__code")):
         fact = facts_from_row(row[:len(FACT_FIELDS)])
@@ -173,13 +178,19 @@ def validate(parsed: ParsedFile) -> list[DisbursementEntry]:
     return entries, facts
 
 
+def writable_unit_ids(user):
+    """The units whose projects the user may record disbursements of (None: every unit; a
+    command without a user)."""
+    return None if user is None else scope_for(user).writable
+
+
 def import_file(content: bytes, *, user=None, filename: str = "", ip_address: str | None = None):
     """Read, check and record a treasury workbook: all rows or none. The collector skips the
     objects that existed before (assessments.excel.frozen), as the values import does."""
     from assessments.excel.frozen import old_objects_frozen
 
     with old_objects_frozen():
-        entries, facts = validate(read(content))
+        entries, facts = validate(read(content), writable_unit_ids(user))
         try:
             return services.record_disbursements(entries, user=user, origin="treasury", facts=facts,
                                                  reason=_("Treasury import: %(file)s") % {"file": filename[:200]},

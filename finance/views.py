@@ -19,7 +19,13 @@ from config.text import request_ip
 from dashboard.charts import vertical_bars
 from finance import forms, queries, services
 from finance.models import Allocation, PlanLine
-from finance.permissions import can_write, project_for_user, readable_unit_ids
+from finance.permissions import (
+    can_write,
+    can_write_unit,
+    project_for_user,
+    readable_province_ids,
+    readable_unit_ids,
+)
 from units.models import Unit
 
 PAGE_SIZE = 50
@@ -34,8 +40,9 @@ def _int(value):
 
 
 def _year_and_province(request):
-    """The plan year asked for (?nam=) or the newest, and the province of its plan."""
-    years = queries.plan_years()
+    """The plan year asked for (?nam=) or the newest, and the province of its plan, among the
+    plans of the provinces the user may read."""
+    years = queries.plan_years(readable_province_ids(request.user))
     year = _int(request.GET.get("nam"))
     pairs = [p for p in years if p[0] == year] or years[:1]
     if not pairs:
@@ -75,6 +82,7 @@ def plans(request):
         if form.is_valid():
             data = form.cleaned_data
             target = province if data["year"] == year and province else _province_for_year(data["year"])
+            require(can_write_unit(request.user, target))
             try:
                 services.set_plan_line(
                     province=target, year=data["year"], programme=data["programme"], component=data["component"],
@@ -121,7 +129,8 @@ def project_list(request):
     params = request.GET.copy()
     params.pop("trang", None)
     return render(request, "finance/project_list.html", {
-        "page": page, "q": q, "year": year, "years": sorted({y for y, _p in queries.plan_years()}, reverse=True),
+        "page": page, "q": q, "year": year,
+        "years": sorted({y for y, _p in queries.plan_years(readable_province_ids(request.user))}, reverse=True),
         "querystring": params.urlencode(), "can_write": can_write(request.user),
     })
 

@@ -12,7 +12,7 @@ from config.text import attachment_response, request_ip
 from finance import queries, treasury
 from finance.forms import TreasuryImportForm
 from finance.models import Allocation
-from finance.permissions import can_write
+from finance.permissions import can_write, readable_province_ids
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -48,12 +48,16 @@ def treasury_import(request):
 def treasury_template(request):
     """Every allocation of the year with its latest cumulative figure, in the import's layout."""
     require(can_write(request.user))
-    years = queries.plan_years()
+    writable = treasury.writable_unit_ids(request.user)
+    years = queries.plan_years(readable_province_ids(request.user))
     try:
         year = int(request.GET.get("nam") or (years[0][0] if years else queries.today().year))
     except ValueError:
         year = queries.today().year
-    allocations = list(Allocation.objects.filter(plan_line__year=year)
+    allocations = Allocation.objects.filter(plan_line__year=year)
+    if writable is not None:
+        allocations = allocations.filter(project__unit_id__in=writable)
+    allocations = list(allocations
                        .select_related("project", "plan_line__programme", "plan_line__component",
                                        "plan_line__source").order_by("project__code", "plan_line__source__position"))
     rows = [(a.project.code, a.project.name, a.plan_line.programme.code,

@@ -75,7 +75,11 @@ def _item_notices(user, today: datetime.date) -> list[Notice]:
     if scope.role == Role.AGENCY_OFFICER:
         org = getattr(getattr(user, "profile", None), "organisation_id", None)
         items = overdue.filter(helping_agency_id=org) if org else overdue.none()
-    elif scope.readable is None:
+        if scope.readable is not None:
+            items = items.filter(unit_id__in=scope.readable)
+    elif scope.reads_all:
+        if scope.readable is not None:  # bound to its province (accounts.bounds)
+            overdue = overdue.filter(unit_id__in=scope.readable)
         count = overdue.count()
         if not count:
             return []

@@ -5,13 +5,15 @@
 - agency officers manage the items of their criteria, items their agency helps with and the
   tasks assigned to their agency, and record their agency's field visits;
 - viewers (and everyone else) read what their scope lets them read.
+Province roles are bound to their province (accounts.bounds): communes, agencies and visits
+outside it are not theirs.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from accounts.access import can_edit_values, rule, scope_for
+from accounts.access import can_edit_values, can_view_organisation, rule, scope_for
 from accounts.models import Role
 
 PROVINCE_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER}
@@ -36,9 +38,10 @@ def agency_criteria(user, set_code: str) -> set[str]:
 
 @rule("manage_commune_plan")
 def can_manage_commune_plan(user, unit) -> bool:
-    role = scope_for(user).role
+    scope = scope_for(user)
+    role = scope.role
     if role in PROVINCE_ROLES:
-        return True
+        return scope.can_read(unit.pk)
     if role in (Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER):
         return can_edit_values(user, unit)
     return False
@@ -81,7 +84,7 @@ def can_manage_task(user, task, set_code: str) -> bool:
 def can_view_agency(user, organisation) -> bool:
     scope = scope_for(user)
     if scope.role in PROVINCE_ROLES or (scope.role == Role.VIEWER and scope.reads_all):
-        return True
+        return can_view_organisation(user, organisation)
     agency = user_agency(user)
     return agency is not None and agency.pk == organisation.pk
 
@@ -101,7 +104,7 @@ def can_open_agency_list(user) -> bool:
 @rule("record_visit")
 def can_record_visit(user, organisation) -> bool:
     if scope_for(user).role == Role.PROVINCE_ADMIN:
-        return True
+        return can_view_organisation(user, organisation)
     agency = user_agency(user)
     return agency is not None and agency.pk == organisation.pk
 

@@ -38,13 +38,17 @@ class Candidate:
         return self.successors[0] if len(self.successors) == 1 else None
 
 
-def candidates(day: datetime.date | None = None) -> list[Candidate]:
+def candidates(day: datetime.date | None = None, unit_ids=None) -> list[Candidate]:
     """Units that no longer exist on `day` (today) and still hold active items or a target,
-    with their successors. Four queries whatever the number of units."""
+    with their successors; only those among `unit_ids` when given (the units a user may read).
+    Four queries whatever the number of units."""
     day = day or timezone.localdate()
-    counts = dict(RoadmapItem.objects.filter(status__in=ACTIVE_STATUSES, unit__valid_to__lt=day)
-                  .values_list("unit_id").annotate(n=Count("id")))
-    targets = {t.unit_id: t for t in CommuneTarget.objects.filter(unit__valid_to__lt=day)}
+    items = RoadmapItem.objects.filter(status__in=ACTIVE_STATUSES, unit__valid_to__lt=day)
+    targets = CommuneTarget.objects.filter(unit__valid_to__lt=day)
+    if unit_ids is not None:
+        items, targets = items.filter(unit_id__in=unit_ids), targets.filter(unit_id__in=unit_ids)
+    counts = dict(items.values_list("unit_id").annotate(n=Count("id")))
+    targets = {t.unit_id: t for t in targets}
     ids = set(counts) | set(targets)
     successors = defaultdict(list)
     for link in (UnitLineage.objects.filter(predecessor_id__in=ids).select_related("successor")

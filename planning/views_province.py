@@ -10,7 +10,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.access import can_manage_reference, can_view_province, commune_for_user, visible_units
+from accounts.access import (
+    can_edit_values,
+    can_manage_reference,
+    can_view_organisation,
+    can_view_province,
+    commune_for_user,
+    filter_by_unit,
+    organisations_q,
+    scope_for,
+    visible_units,
+)
 from accounts.models import Organisation, OrganisationKind
 from config.text import request_ip
 from finance import queries as finance_queries
@@ -49,7 +59,8 @@ def agency_list(request):
     if own is not None and not is_province_role(request.user):
         return redirect("planning:agency", own.code)
     require(can_list_agencies(request.user))
-    agencies = Organisation.objects.filter(kind=OrganisationKind.AGENCY, is_active=True).order_by("name")
+    agencies = (Organisation.objects.filter(kind=OrganisationKind.AGENCY, is_active=True)
+                .filter(organisations_q(request.user)).order_by("name"))
     return render(request, "planning/agency_list.html", {"agencies": agencies})
 
 
@@ -163,6 +174,7 @@ def helping(request):
     if kind == "help" and help_form.is_valid():
         d = help_form.cleaned_data
         unit = commune_for_user(request.user, d["commune"])
+        require(can_view_organisation(request.user, d["organisation"]))
         services.set_helping_agency(d["organisation"], unit, helping=not d["remove"], user=request.user,
                                     ip_address=request_ip(request))
         messages.success(request, _("Saved."))
@@ -178,8 +190,10 @@ def helping(request):
 
     return render(request, "planning/helping.html", {
         "can_edit": can_edit, "help_form": help_form, "member_form": member_form,
-        "assignments": HelpingAssignment.objects.select_related("organisation", "unit").order_by("unit__sort_name"),
-        "members": SupportTeamMember.objects.select_related("unit", "user").order_by("unit__sort_name", "pk"),
+        "assignments": filter_by_unit(request.user, HelpingAssignment.objects.select_related(
+            "organisation", "unit")).order_by("unit__sort_name"),
+        "members": filter_by_unit(request.user, SupportTeamMember.objects.select_related(
+            "unit", "user")).order_by("unit__sort_name", "pk"),
     }, status=400 if kind else 200)
 
 
@@ -226,6 +240,7 @@ def transfers(request):
             return redirect("planning:transfers")
         old = get_object_or_404(Unit, pk=int(ids[0]))
         new = get_object_or_404(Unit, pk=int(ids[1]))
+        require(can_edit_values(request.user, old) and can_edit_values(request.user, new))
         try:
             reason = request.POST.get("reason", "")
             if len(reason) > 1000:
@@ -242,5 +257,5 @@ def transfers(request):
             messages.success(request, _("Moved %(items)s roadmap items of %(old)s to %(new)s.")
                              % {"items": outcome["items"], "old": old.name, "new": new.name})
         return redirect("planning:transfers")
-    rows = transfer.candidates(timezone.localdate())
+    rows = transfer.candidates(timezone.localdate(), unit_ids=scope_for(request.user).readable)
     return render(request, "planning/transfers.html", {"rows": rows})

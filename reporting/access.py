@@ -10,9 +10,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from accounts.access import can_view_province, rule, scope_for
+from accounts.access import (
+    can_view_organisation,
+    can_view_province,
+    organisations_q,
+    rule,
+    scope_for,
+)
 from accounts.models import Role
 from reporting.models import ReportingPeriod, Submission
 from reporting.reporters import Reporter, key_of, reporter_for_user
@@ -22,7 +29,9 @@ REVIEW_ROLES = {Role.PROVINCE_ADMIN, Role.PROVINCE_OFFICER}
 
 @rule("review_reports")
 def can_review(user) -> bool:
-    return scope_for(user).role in REVIEW_ROLES
+    """The deployment's province office (not an office of a province it hosts: accounts.bounds)."""
+    scope = scope_for(user)
+    return scope.role in REVIEW_ROLES and scope.province_pages
 
 
 @rule("read_province_reports")
@@ -43,12 +52,28 @@ def reporter_for_period(user, period: ReportingPeriod, reporter_key: str) -> Rep
     return reporter
 
 
+def _in_bound(user, submission) -> bool:
+    """A submission of a unit or an agency of the user's province (accounts.bounds)."""
+    if submission.unit_id is not None:
+        return scope_for(user).can_read(submission.unit_id)
+    return can_view_organisation(user, submission.organisation)
+
+
+def submissions_q(user) -> Q:
+    """The submissions of the user's province (accounts.bounds), as a filter."""
+    readable = scope_for(user).readable
+    if readable is None:
+        return Q()
+    return Q(unit_id__in=readable) | (Q(unit__isnull=True) & organisations_q(user, "organisation__"))
+
+
 def submission_for_user(user, pk: int) -> Submission:
-    """A submission the user may read: province-wide readers, or its own reporter."""
+    """A submission the user may read: province-wide readers of its province, or its own
+    reporter."""
     submission = get_object_or_404(
         Submission.objects.select_related("period__schedule", "unit", "organisation"), pk=pk
     )
-    if can_view_province(user):
+    if can_view_province(user) and _in_bound(user, submission):
         return submission
     reporter = reporter_for_user(user)
     if reporter is not None and reporter.key == key_of(submission):

@@ -27,6 +27,7 @@ from reporting import docx_layout as layout
 from reporting.docx_layout import DEMO_MARK, FONT, vn_number
 from reporting.models import ReportingPeriod, Section, State, Submission
 from reporting.queries import completeness
+from reporting.reporters import key_of
 from units.collation import sort_key
 from units.models import UnitKind
 
@@ -156,8 +157,10 @@ def province_report(rperiod: ReportingPeriod) -> ProvinceReport:
                 average_met=_avg([s.criteria_met for s in evaluated]),
                 at_risk=sum(1 for s in evaluated if s.at_risk),
             ))
-    report.narrative = _narrative(_reported(rperiod))
     c = completeness(rperiod)
+    # The expected reporters' words only: the database may hold other provinces' submissions.
+    expected = {row.reporter.key for row in c.rows}
+    report.narrative = _narrative(s for s in _reported(rperiod) if key_of(s) in expected)
     report.expected, report.submitted, report.on_time = c.expected, c.submitted, c.on_time
     return report
 
@@ -379,12 +382,17 @@ def agency_xlsx(rperiod: ReportingPeriod, organisation: Organisation, report: Ag
 
 def finance_summary(rperiod: ReportingPeriod):
     """The finance dashboard's figures for the plan year of the reporting period, counted up to its
-    last day; None when the year has no capital plan."""
+    last day; None when the year has no capital plan of the deployment's province (on either
+    map: a database may hold the plans of other provinces)."""
+    from django.conf import settings
+
     from finance import queries
-    from units.models import Unit
+    from units.models import Unit, UnitKind
 
     year = rperiod.start.year
-    pairs = [p for p in queries.plan_years() if p[0] == year]
+    refs = [r.strip() for r in settings.NTM_PROVINCE_REFS.split(",") if r.strip()]
+    ours = Unit.objects.filter(kind=UnitKind.PROVINCE, ref__in=refs).values("pk") if refs else None
+    pairs = [p for p in queries.plan_years(ours) if p[0] == year]
     if not pairs:
         return None
     return queries.year_summary(Unit.objects.get(pk=pairs[0][1]), year, day=rperiod.end)

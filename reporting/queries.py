@@ -122,8 +122,19 @@ def filter_rows(rows: list[Row], status: str) -> list[Row]:
     return [r for r in rows if test(r)] if test else list(rows)
 
 
-def completeness(period: ReportingPeriod, today: datetime.date | None = None) -> Completeness:
-    """Two or three queries whatever the number of reporters."""
+def _readable(submission, unit_ids) -> bool:
+    if unit_ids is None:
+        return True
+    if submission.unit_id is not None:
+        return submission.unit_id in unit_ids
+    unit_id = submission.organisation.unit_id
+    return unit_id is None or unit_id in unit_ids
+
+
+def completeness(period: ReportingPeriod, today: datetime.date | None = None, unit_ids=None) -> Completeness:
+    """Two or three queries whatever the number of reporters. With `unit_ids` (a reader's
+    units, accounts.access), unexpected submissions of other units are left out: a database
+    holding other provinces holds their submissions too."""
     today = today or timezone.localdate()
     reporters = expected_reporters(period)
     submissions = {
@@ -135,7 +146,8 @@ def completeness(period: ReportingPeriod, today: datetime.date | None = None) ->
         submission = submissions.pop(reporter.key, None)
         submitted = bool(submission and submission.is_submitted)
         result.rows.append(Row(reporter, submission, overdue=not submitted and today > period.due_date))
-    result.unexpected = sorted(submissions.values(), key=lambda s: sort_key(s.reporter_name))
+    result.unexpected = sorted((s for s in submissions.values() if _readable(s, unit_ids)),
+                               key=lambda s: sort_key(s.reporter_name))
     return result
 
 

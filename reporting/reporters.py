@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db.models import Q
+
 from accounts.access import scope_for
 from accounts.models import Organisation, OrganisationKind, Profile, Role
 from assessments.queries import programme_communes, province_on
@@ -44,12 +47,23 @@ def key_of(submission) -> str:
     return f"u{submission.unit_id}" if submission.unit_id else f"o{submission.organisation_id}"
 
 
+def deployment_agencies_q() -> Q:
+    """The agencies that report to the deployment's province: those of its province (on either
+    map, NTM_PROVINCE_REFS) and those of no province. A database holding other provinces holds
+    their agencies too, which report to their own province. Every agency when the deployment
+    covers the whole country."""
+    refs = [r.strip() for r in settings.NTM_PROVINCE_REFS.split(",") if r.strip()]
+    if not refs:
+        return Q()
+    return Q(unit__isnull=True) | Q(unit__ref__in=refs) | Q(unit__parent__ref__in=refs)
+
+
 def expected_reporters(period: ReportingPeriod) -> list[Reporter]:
     level = period.schedule.reporter_level
     day = period.due_date
     if level == ReporterLevel.AGENCY:
-        orgs = Organisation.objects.filter(kind=OrganisationKind.AGENCY, is_active=True).order_by("name")
-        return [Reporter(organisation=o) for o in orgs]
+        orgs = Organisation.objects.filter(kind=OrganisationKind.AGENCY, is_active=True)
+        return [Reporter(organisation=o) for o in orgs.filter(deployment_agencies_q()).order_by("name")]
     province = province_on(day)
     if province is None:
         return []
@@ -91,8 +105,6 @@ def reporter_users(reporters: list[Reporter]) -> dict[str, list]:
         .filter(user__is_active=True, organisation__is_active=True)
         .filter(role__in=[Role.DISTRICT_OFFICER, Role.COMMUNE_OFFICER, Role.AGENCY_OFFICER])
     )
-    from django.db.models import Q
-
     profiles = profiles.filter(
         Q(scope_unit_id__in=unit_ids)
         | Q(scope_unit__isnull=True, organisation__unit_id__in=unit_ids)

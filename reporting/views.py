@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.access import require
+from accounts.access import can_view_organisation, require, scope_for
 from accounts.models import Organisation, OrganisationKind
 from config.text import attachment_response, request_ip
 from reporting import documents, exports, services
@@ -137,7 +137,7 @@ def submission_form(request, period_pk, reporter_key):
 def period_detail(request, pk):
     require(can_read_province_reports(request.user))
     period = _period(pk)
-    c = completeness(period)
+    c = completeness(period, unit_ids=scope_for(request.user).readable)
     agencies = []
     if period.schedule.reporter_level == ReporterLevel.AGENCY:
         agencies = [row.reporter.organisation for row in c.rows]
@@ -178,7 +178,7 @@ def period_remind(request, pk):
 def period_xlsx(request, pk):
     require(can_read_province_reports(request.user))
     period = _period(pk)
-    return _file(exports.period_xlsx(completeness(period)), XLSX,
+    return _file(exports.period_xlsx(completeness(period, unit_ids=scope_for(request.user).readable)), XLSX,
                  f"bao-cao-{period.schedule.code}-{period.start:%Y-%m}-tinh-trang.xlsx")
 
 
@@ -262,6 +262,7 @@ def agency_document(request, pk, org_pk, fmt):
     if period.schedule.reporter_level != ReporterLevel.AGENCY:
         raise Http404
     organisation = get_object_or_404(Organisation, pk=org_pk, kind=OrganisationKind.AGENCY)
+    require(can_view_organisation(request.user, organisation))
     name = f"bao-cao-quy-{organisation.code}-{period.start:%Y-%m}"
     if fmt == "docx":
         return _file(documents.agency_docx(period, organisation), DOCX, f"{name}.docx")

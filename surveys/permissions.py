@@ -27,5 +27,5 @@ def can_manage_questionnaires(user) -> bool:
 def can_run_rounds(user, unit) -> bool:
     scope = scope_for(user)
     if scope.manage_reference:
-        return True
+        return scope.can_write(unit.pk)
     return scope.role in (Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER) and can_edit_values(user, unit)

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from api.models import ExchangeMapping
 from assessments.models import IndicatorValue
 from audit.models import AuditRecord
-from conftest import make_province
+from units.models import AttributeName, Unit, UnitAttribute, UnitKind
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +107,15 @@ def test_query_counts_do_not_grow_with_the_rows(call, world, url):
 
     count()  # the token's last use is written on the first request only
     small = count()
-    _p, more = make_province(6, ref="20")
+    # Six more communes in the admin's province (another province's would be out of its bound).
+    district = world["units"]["A"].parent
+    more = [Unit.objects.create(ref=f"96{i:04d}", code=f"96{i:04d}", kind=UnitKind.COMMUNE, name=f"Xã Thêm {i}",
+                                parent=district, valid_to=district.valid_to) for i in range(6)]
+    UnitAttribute.objects.bulk_create(
+        [UnitAttribute(unit=u, name=AttributeName.REGION, value="tdmnpb") for u in more]
+        + [UnitAttribute(unit=u, name=AttributeName.IN_PROGRAMME, value="1") for u in more])
     services.record_values_many(period, {u: values_for(period, seed=i) for i, u in enumerate(more)}, source="x")
+    count()  # units were added: this request computes the province's bound once (accounts.bounds)
     assert count() == small
 
 

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import scope_for
+from accounts.access import scope_for, users_q
 from assessments.models import ImportJob
 
 from .importer import Problem, import_workbook
@@ -138,10 +138,12 @@ def _run_values(job: ImportJob, progress) -> dict:
 
 
 def jobs_visible_to(user):
-    """A job is visible to its owner and to province administrators."""
+    """A job is visible to its owner and to the administrators of the owner's province (every
+    administrator when national, accounts.access.users_q)."""
     qs = ImportJob.objects.defer("content")
-    if scope_for(user).manage_users:
-        return qs
+    scope = scope_for(user)
+    if scope.manage_users:
+        return qs if scope.readable is None else qs.filter(Q(user=user) | users_q(user, "user__"))
     return qs.filter(Q(user=user))
 
 
