@@ -98,8 +98,15 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'ntm.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
+if "DATABASE_CONN_MAX_AGE" not in os.environ and "postgresql" in DATABASES["default"]["ENGINE"]:
+    # A worker keeps its PostgreSQL connection a minute between requests: a new connection per
+    # request costs the server a process (~4 ms of CPU, more than a page served from the page
+    # caches). The health check (one round trip when a request first uses the connection)
+    # replaces a connection the server dropped instead of failing the request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded mode: WAL lets pages read while an import writes, and with it
     # synchronous=NORMAL is still safe against corruption (a power cut may lose the last
@@ -147,6 +154,10 @@ if CACHE_URL:
     if importlib.util.find_spec("redis") is None:
         raise ImproperlyConfigured("CACHE_URL/REDIS_URL is set but the `redis` package is not installed")
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Sessions are read from the shared cache and written to both it and the database: one query
+    # less per signed-in request. Never with the per-process cache below: a logout in one worker
+    # would leave the session alive in the others' memory.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ntm"}}
 
