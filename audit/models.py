@@ -43,3 +43,19 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit records cannot be deleted")
+
+
+class CommitMark(models.Model):
+    """One row per committed transaction that wrote audit records, numbered when it commits.
+
+    PostgreSQL inserts it from a deferred trigger on the audit table (migration 0002), once per
+    transaction, at COMMIT: unlike the audit ids, taken while a long import runs, these ids are
+    taken in commit order give or take the few transactions committing at the same instant, so
+    the last id and a count of the last few ids change with every committed write (the page
+    caches' data version, dashboard.summary.data_version). SQLite has no such trigger and needs
+    none: it runs one writer at a time, so the last audit id already moves in commit order."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"commit {self.pk}"

@@ -3,12 +3,17 @@
 A national dashboard reads ~8,000 evaluations per request; its figures change only when data
 changes. Every write of the product records an audit row in the writer's transaction (house
 rule, assessments/tests/test_every_write_is_audited.py), and evaluations are replaced by new
-rows whenever they are recomputed, so (the last audit id, how many audit ids of the last
-window are visible, the last evaluation id) changes with every committed write that can change
-a figure. The window count covers a transaction that took its ids before another but committed
-after it (PostgreSQL sequences): its rows fill a gap below the maximum. One query, on primary
-keys only. The figures read after the version was read can only be newer than it: never is an
-older figure stored under a newer version.
+rows whenever they are recomputed, so the data version below changes with every committed write
+that can change a figure. It is one query on primary keys, which costs the same for any amount
+of data (the rendered pages cached under it, dashboard.fragments, are served on it):
+- on PostgreSQL, the commit marks (audit.models.CommitMark): one per committed transaction that
+  wrote audit records, numbered at COMMIT by a trigger. The last mark, and how many marks of the
+  last window are visible, change with every such commit, also one that took its mark before
+  another but finished after it (its mark fills a gap below the last one);
+- on SQLite, which runs one writer at a time, the last audit id (ids follow commit order);
+- on both, the last audit id and the last evaluation id.
+The figures read after the version was read can only be newer than it: never is an older
+figure stored under a newer version.
 """
 
 from __future__ import annotations
@@ -20,25 +25,27 @@ from django.core.cache import cache
 from django.db import connection
 
 from assessments.models import Evaluation
-from audit.models import AuditRecord
+from audit.models import AuditRecord, CommitMark
 from dashboard.queries import Dashboard, province_dashboard
 from finance.queries import debt_for_units
 
 # Rows of the lists shown on the dashboard (the commune list has them all).
 LIST_LIMIT = 50
-WINDOW = 10_000
+# Commit marks taken within this many of the last one may still be committing (the marks are
+# taken at COMMIT, so only transactions committing at the same instant can overtake each other).
+MARK_WINDOW = 1000
 TIMEOUT = 3600
 
 
 def data_version() -> str:
-    audit = connection.ops.quote_name(AuditRecord._meta.db_table)
-    evaluation = connection.ops.quote_name(Evaluation._meta.db_table)
+    q = connection.ops.quote_name
+    audit, evaluation, mark = (q(m._meta.db_table) for m in (AuditRecord, Evaluation, CommitMark))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT MAX(id) FROM {audit}), "
-            f"(SELECT COUNT(*) FROM {audit} WHERE id > (SELECT COALESCE(MAX(id), 0) - %s FROM {audit})), "
-            f"(SELECT MAX(id) FROM {evaluation})",
-            [WINDOW],
+            f"SELECT (SELECT MAX(id) FROM {mark}), "
+            f"(SELECT COUNT(*) FROM {mark} WHERE id > (SELECT COALESCE(MAX(id), 0) - %s FROM {mark})), "
+            f"(SELECT MAX(id) FROM {audit}), (SELECT MAX(id) FROM {evaluation})",
+            [MARK_WINDOW],
         )
         return "-".join(str(v or 0) for v in cursor.fetchone())
 
