@@ -71,16 +71,19 @@ def recognitions_on(unit_ids, day: datetime.date) -> dict[int, Recognition]:
     return best
 
 
+def _evaluated() -> QuerySet[Period]:
+    # EXISTS: one index probe per period, not a join with every evaluation of the country.
+    return Period.objects.filter(Exists(Evaluation.objects.filter(period=OuterRef("pk"))))
+
+
 def latest_period() -> Period | None:
     """The period with evaluations whose as_of date is the latest (a year after its half)."""
-    return (
-        Period.objects.filter(evaluations__isnull=False).order_by("-as_of", "-start").distinct().first()
-    )
+    return _evaluated().order_by("-as_of", "-start").first()
 
 
 def evaluated_periods() -> QuerySet[Period]:
     """Periods with stored evaluations, for the period pickers (oldest first)."""
-    return Period.objects.filter(evaluations__isnull=False).distinct().order_by("as_of", "start")
+    return _evaluated().order_by("as_of", "start")
 
 
 NO_REVOCATION_RULE = (
