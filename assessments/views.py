@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -10,6 +11,7 @@ from accounts.access import (
     can_edit_values,
     can_enter_values_somewhere,
     can_manage_reference,
+    can_pick_area,
     commune_for_user,
     scope_for,
     visible_units,
@@ -25,6 +27,7 @@ from config.text import request_ip
 from dashboard.areas import PARAM as AREA_PARAM
 from dashboard.areas import resolve_area
 from dashboard.commune_summary import commune_trend
+from dashboard.fragments import fragment, scope_key
 from dashboard.lineage import predecessor_results
 from dashboard.views import selected_period
 from dashboard.views_extra import trend_chart
@@ -35,6 +38,16 @@ PAGE_SIZE = 25
 
 @login_required
 def commune_list(request):
+    # The same for every user with the same readable units and the same rights below.
+    user = request.user
+    parts = (request.GET.urlencode(), scope_key(scope_for(user).readable), can_pick_area(user),
+             can_enter_values_somewhere(user))
+    content = fragment("communes", parts,
+                       lambda: render_to_string("assessments/_commune_list.html", _list_context(request)))
+    return render(request, "assessments/commune_list.html", {"content": content})
+
+
+def _list_context(request) -> dict:
     period = selected_period(request)
     scope = scope_for(request.user)
     if not request.GET.get("ky") and not scope.reads_all:
@@ -42,7 +55,7 @@ def commune_list(request):
         period = (Period.objects.filter(evaluations__unit_id__in=scope.readable)
                   .order_by("-as_of", "-start").first()) or period
     if period is None:
-        return render(request, "assessments/commune_list.html", {"period": None})
+        return {"period": None}
     ctx = queries.period_context(period)
     # The whole country, a region or a province for users who may pick; else the province.
     area, area_choices = resolve_area(request.user, period.as_of, request.GET.get(AREA_PARAM))
@@ -53,41 +66,44 @@ def commune_list(request):
     statuses = queries.commune_statuses(ctx, list(page.object_list))
     params = request.GET.copy()
     params.pop("trang", None)
-    return render(
-        request,
-        "assessments/commune_list.html",
-        {
-            "period": period,
-            "periods": queries.evaluated_periods(),
-            "ctx": ctx,
-            "page": page,
-            "statuses": statuses,
-            "districts": visible_units(request.user, queries.districts_of(province, period.as_of))
-            if scope_for(request.user).reads_all
-            else queries.districts_of(province, period.as_of).filter(
-                pk__in=visible_units(request.user).values("parent_id")
-            ),
-            "filters": filters.as_template(),
-            "querystring": params.urlencode(),
-            "can_import": can_enter_values_somewhere(request.user),
-            "area": area, "area_choices": area_choices, "area_param": AREA_PARAM,
-        },
-    )
+    return {
+        "period": period,
+        "periods": queries.evaluated_periods(),
+        "ctx": ctx,
+        "page": page,
+        "statuses": statuses,
+        "districts": visible_units(request.user, queries.districts_of(province, period.as_of))
+        if scope_for(request.user).reads_all
+        else queries.districts_of(province, period.as_of).filter(
+            pk__in=visible_units(request.user).values("parent_id")
+        ),
+        "filters": filters.as_template(),
+        "querystring": params.urlencode(),
+        "can_import": can_enter_values_somewhere(request.user),
+        "area": area, "area_choices": area_choices, "area_param": AREA_PARAM,
+    }
 
 
 @login_required
 def commune_detail(request, ref):
     unit = commune_for_user(request.user, ref)
+    code = request.GET.get("ky")
+    can_edit, can_recognise = can_edit_values(request.user, unit), can_manage_reference(request.user)
+    # The same for every user who may see the commune with the same two rights.
+    content = fragment("commune", (unit.pk, code or "", can_edit, can_recognise), lambda: render_to_string(
+        "assessments/_commune_detail.html", _detail_context(unit, code, can_edit, can_recognise)))
+    return render(request, "assessments/commune_detail.html", {"unit": unit, "content": content})
+
+
+def _detail_context(unit, code: str | None, can_edit: bool, can_recognise: bool) -> dict:
     # Every period in which the commune exists, evaluated or not: a new commune can enter the
     # values of the present period before anything was evaluated.
     periods = periods_of_unit(unit)
     evaluated = set(Evaluation.objects.filter(unit=unit).values_list("period_id", flat=True).distinct())
-    code = request.GET.get("ky")
     default = ([p for p in periods if p.pk in evaluated] or periods or [None])[-1]
     period = next((p for p in periods if p.code == code), default)
-    context = {"unit": unit, "periods": periods, "period": period,
-               "can_edit": can_edit_values(request.user, unit),
-               "can_recognise": can_manage_reference(request.user)}
+    context = {"unit": unit, "periods": periods, "period": period, "can_edit": can_edit,
+               "can_recognise": can_recognise}
     if period is not None:
         context["group"] = group_status(unit, period)
     if unit.valid_from is not None:
@@ -113,7 +129,7 @@ def commune_detail(request, ref):
     context["finance"] = commune_finance(unit)
     context["trend"] = commune_trend(unit)
     context["trend_chart"] = trend_chart(context["trend"], width=480, height=150)
-    return render(request, "assessments/commune_detail.html", context)
+    return context
 
 
 @login_required

@@ -1,14 +1,16 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accounts.access import can_view_province
+from accounts.access import can_pick_area, can_view_province
 from assessments.models import Period
 from assessments.queries import evaluated_periods, latest_period, programme_communes, province_on
 from dashboard import charts
 from dashboard.areas import PARAM, resolve_area
+from dashboard.fragments import fragment
 from dashboard.lineage import past_on_new_map
 from dashboard.summary import dashboard_figures
 from dashboard.work import lands_on_province, work_for
@@ -39,10 +41,21 @@ def province(request):
 
 
 def _province(request):
+    # The same for every user who may pick an area (or for every user who may not): their
+    # menus, messages and CSRF token are rendered around it on each request.
+    may_pick = can_pick_area(request.user)
+    parts = (request.GET.get("ky") or "", (request.GET.get(PARAM) or "") if may_pick else "", may_pick,
+             request.GET.get("ban-do") == "nay")
+    content = fragment("dashboard", parts,
+                       lambda: render_to_string("dashboard/_province.html", _province_context(request)))
+    return render(request, "dashboard/province.html", {"content": content})
+
+
+def _province_context(request) -> dict:
     period = selected_period(request)
     context = {"period": period, "periods": evaluated_periods()}
     if period is None:
-        return render(request, "dashboard/province.html", context)
+        return context
     area, choices = resolve_area(request.user, period.as_of, request.GET.get(PARAM))
     context.update(area=area, area_choices=choices, area_param=PARAM)
     figures = dashboard_figures(period, area)  # board, debts (nợ đọng XDCB), list counts
@@ -83,4 +96,4 @@ def _province(request):
         targets=plan_targets,
     )
     context["plan_this_year"] = [row for row in board.plan if row.year == period.start.year]
-    return render(request, "dashboard/province.html", context)
+    return context
