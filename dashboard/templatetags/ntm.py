@@ -1,10 +1,26 @@
+import functools
+
 from django import template
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
 # The three states of the engine; "missing" reads "chưa có số liệu", never a pass or a fail.
 STATUS_LABELS = {"met": _("Met"), "unmet": _("Not met"), "missing": _("No data")}
+
+
+@register.simple_tag
+def link(name: str) -> str:
+    """{% url name %} for a view without arguments, reversed once per worker process (base.html
+    shows a few on every page)."""
+    return _link(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=256)
+def _link(name, prefix, urlconf):
+    return reverse(name, urlconf=urlconf)
 
 
 @register.filter
