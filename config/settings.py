@@ -160,6 +160,8 @@ if CACHE_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ntm"}}
+    # Django's database sessions, read with a plain SELECT (accounts/sessions.py).
+    SESSION_ENGINE = "accounts.sessions"
 
 # Failed passwords (the login's, and the current password on the password-change page): after
 # this many failures for one username (any case) or from one client address, each further
