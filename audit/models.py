@@ -48,12 +48,13 @@ class AuditRecord(models.Model):
 class CommitMark(models.Model):
     """One row per committed transaction that wrote audit records, numbered when it commits.
 
-    PostgreSQL inserts it from a deferred trigger on the audit table (migration 0002), once per
-    transaction, at COMMIT: unlike the audit ids, taken while a long import runs, these ids are
-    taken in commit order give or take the few transactions committing at the same instant, so
-    the last id and a count of the last few ids change with every committed write (the page
-    caches' data version, dashboard.summary.data_version). SQLite has no such trigger and needs
-    none: it runs one writer at a time, so the last audit id already moves in commit order."""
+    On PostgreSQL a trigger inserts it after the first audit insert of a transaction and a
+    deferred one gives it its id at COMMIT (migration 0002): unlike the audit ids, taken while a
+    long import runs, these ids follow the order of the commits give or take the few
+    transactions committing at the same instant, so the last id and a count of the last few ids
+    change with every committed write (the page caches' data version,
+    dashboard.summary.data_version). SQLite has no such trigger and needs none: it runs one
+    writer at a time, so the last audit id already moves in commit order."""
 
     id = models.BigAutoField(primary_key=True)
 

@@ -1,13 +1,17 @@
-"""The commit marks (audit.models.CommitMark) and, on PostgreSQL, the trigger that writes them.
+"""The commit marks (audit.models.CommitMark) and, on PostgreSQL, the two triggers that write them.
 
-The trigger is a deferred constraint trigger on the audit table: it fires at COMMIT, and only
-its first call in a transaction inserts a mark (a transaction-local setting remembers it), so
-an import writing thousands of audit records adds one mark. It takes no lock that another
-transaction waits for (an insert, not an update of a shared row), so it cannot deadlock."""
+- After each INSERT statement on the audit table, the first one of a transaction inserts one mark
+  (a transaction-local setting remembers it): an import writing thousands of audit records in
+  bulk inserts one mark, for the cost of one trigger call per statement.
+- A deferred constraint trigger on the marks gives that mark a new id at COMMIT, so the ids of the
+  marks follow the order of the commits (give or take the transactions committing at the same
+  instant), which the audit ids, taken while a long import runs, do not.
+Neither waits for another transaction: the mark is the transaction's own row, so no deadlock.
+A rolled-back transaction leaves no mark."""
 
 from django.db import migrations, models
 
-FUNCTION = ("""
+CREATE = ("""
 CREATE OR REPLACE FUNCTION audit_commit_mark() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF coalesce(current_setting('ntm.commit_marked', true), '') <> '1' THEN
@@ -18,11 +22,24 @@ BEGIN
 END
 $$
 """, """
-CREATE CONSTRAINT TRIGGER audit_commit_mark AFTER INSERT ON audit_auditrecord
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_commit_mark()
+CREATE OR REPLACE FUNCTION audit_commit_mark_renumber() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE audit_commitmark SET id = nextval(pg_get_serial_sequence('audit_commitmark', 'id'))
+    WHERE id = NEW.id;
+    RETURN NULL;
+END
+$$
+""", """
+CREATE TRIGGER audit_commit_mark AFTER INSERT ON audit_auditrecord
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_commit_mark()
+""", """
+CREATE CONSTRAINT TRIGGER audit_commit_mark_renumber AFTER INSERT ON audit_commitmark
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION audit_commit_mark_renumber()
 """)
 DROP = ("DROP TRIGGER IF EXISTS audit_commit_mark ON audit_auditrecord",
-        "DROP FUNCTION IF EXISTS audit_commit_mark()")
+        "DROP TRIGGER IF EXISTS audit_commit_mark_renumber ON audit_commitmark",
+        "DROP FUNCTION IF EXISTS audit_commit_mark()",
+        "DROP FUNCTION IF EXISTS audit_commit_mark_renumber()")
 
 
 def _on_postgresql(statements):
@@ -46,5 +63,5 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
             ],
         ),
-        migrations.RunPython(_on_postgresql(FUNCTION), _on_postgresql(DROP)),
+        migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP)),
     ]

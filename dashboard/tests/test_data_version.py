@@ -19,11 +19,21 @@ def test_every_committed_transaction_that_audits_leaves_one_commit_mark():
     with transaction.atomic():
         for _ in range(3):
             audit.record(action="test.mark", object_type="test")
+        audit.record_many([{"action": "test.mark", "object_type": "test"}] * 1200)  # three inserts
     assert CommitMark.objects.count() == before + 1
-    with pytest.raises(RuntimeError), transaction.atomic():
+    last = CommitMark.objects.order_by("-pk").first().pk
+    # The first audit record in a savepoint rolled back, the next one kept: still one mark.
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            audit.record(action="test.mark", object_type="test")
+            raise RuntimeError
+        audit.record(action="test.mark", object_type="test")
+    assert CommitMark.objects.count() == before + 2
+    assert CommitMark.objects.order_by("-pk").first().pk > last
+    with pytest.raises(RuntimeError), transaction.atomic():  # rolled back: no mark
         audit.record(action="test.mark", object_type="test")
         raise RuntimeError
-    assert CommitMark.objects.count() == before + 1
+    assert CommitMark.objects.count() == before + 2
 
 
 @pytest.mark.django_db(transaction=True)
