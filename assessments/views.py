@@ -40,7 +40,8 @@ PAGE_SIZE = 25
 def commune_list(request):
     # The same for every user with the same readable units and the same rights below.
     user = request.user
-    parts = (request.GET.urlencode(), scope_key(scope_for(user).readable), can_pick_area(user),
+    scope = scope_for(user)
+    parts = (request.GET.urlencode(), scope_key(scope.readable), scope.reads_all, can_pick_area(user),
              can_enter_values_somewhere(user))
     content = fragment("communes", parts,
                        lambda: render_to_string("assessments/_commune_list.html", _list_context(request)))

@@ -15,6 +15,7 @@ NTM_DASHBOARD_CACHE=0 turns it off (the tests do, except those of the cache itse
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 
@@ -29,8 +30,10 @@ from dashboard.summary import data_version
 TIMEOUT = 900
 
 
+@functools.lru_cache(maxsize=1024)
 def scope_key(readable: frozenset[int] | None) -> str:
-    """A short name for a set of readable units (accounts.access.Scope.readable; None: all)."""
+    """A short name for a set of readable units (accounts.access.Scope.readable; None: all),
+    computed once per set and worker (a province's bound holds thousands of units)."""
     if readable is None:
         return "all"
     return hashlib.sha256(",".join(map(str, sorted(readable))).encode()).hexdigest()[:24]

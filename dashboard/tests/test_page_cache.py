@@ -159,3 +159,43 @@ def test_a_district_officer_sees_only_their_communes_from_the_cache(client, offi
     html = other.get("/xa/?ky=2024").content.decode()
     assert result_count(html) == "2 xã"
     assert set(list_rows(html)) == {"910000", "910002"}
+
+
+def test_every_user_gets_from_the_cache_the_page_rendered_for_them(client, officer, country, settings,
+                                                                      django_user_model):
+    """Whoever filled the cache, each user gets what the page renders for them without it."""
+    personas = [officer, province_officer(django_user_model)]
+    hosted = accounts.ensure_organisation(code="vp01", name="Văn phòng tỉnh khác",
+                                          kind=OrganisationKind.PROVINCE_OFFICE, unit=Unit.objects.get(ref="01"))
+    for username, organisation, role, unit in (
+            ("tinh01", hosted, Role.PROVINCE_OFFICER, None),
+            ("huyen", accounts.ensure_organisation(code="h1", name="Phòng huyện", kind=OrganisationKind.DISTRICT,
+                                                    unit=Unit.objects.get(ref="101D")), Role.DISTRICT_OFFICER, "101D"),
+            ("xa", accounts.ensure_organisation(code="x1", name="UBND xã", kind=OrganisationKind.COMMUNE,
+                                                 unit=Unit.objects.get(ref="910001")), Role.COMMUNE_OFFICER, "910001")):
+        user = django_user_model.objects.create_user(username, password="x-Strong-Pass-2025")
+        Profile.objects.create(user=user, organisation=organisation, role=role,
+                               scope_unit=Unit.objects.get(ref=unit) if unit else None)
+        personas.append(user)
+    urls = ["/", COUNTRY, "/xa/?ky=2024", LIST, LIST + "&trang=1&sap_xep=-tc", "/xa/910001/?ky=2024",
+            "/xa/910001/", "/xa/901002/?ky=2024"]
+
+    def pages():
+        out = {}
+        for user in personas:
+            browser = Client()
+            browser.force_login(user)
+            for url in urls:
+                response = browser.get(url)
+                html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+                out[(user.username, url)] = (response.status_code, html)
+        return out
+
+    cached = pages()  # each persona after the others: the cache holds what they rendered
+    settings.NTM_DASHBOARD_CACHE = False
+    fresh = pages()
+    assert cached.keys() == fresh.keys()
+    for key in fresh:
+        assert cached[key] == fresh[key], key
+    # The personas see different things, so the comparison means something.
+    assert len({cached[(u.username, "/xa/?ky=2024")][1] for u in personas}) >= 4
