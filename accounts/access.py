@@ -266,8 +266,10 @@ def commune_for_user(user, ref: str, *, write: bool = False) -> Unit:
     the user's scope gives 403 rather than pretending it does not exist."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
-    unit = Unit.objects.filter(ref=ref, kind__in=COMMUNE_LEVEL_KINDS).select_related("parent").first()
-    if unit is None:
+    # ref is unique: no ordering, one row at most (every commune page asks, so the query is kept
+    # plain); a ref of another kind of unit is as unknown as a missing one.
+    unit = next(iter(Unit.objects.filter(ref=ref).select_related("parent").order_by()[:1]), None)
+    if unit is None or unit.kind not in COMMUNE_LEVEL_KINDS:
         raise Http404
     if not can_view_unit(user, unit):
         raise PermissionDenied

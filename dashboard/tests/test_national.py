@@ -216,3 +216,13 @@ def test_many_recognitions_are_all_or_nothing(criteria_sets):
     assert [r.pk for r in made] == list(Recognition.objects.order_by("pk").values_list("pk", flat=True))
     assert sorted(AuditRecord.objects.filter(action="recognition.create").values_list("object_id", flat=True)) == \
         sorted(str(r.pk) for r in made)
+
+
+def test_setup_demo_in_a_national_deployment_skips_the_province_story(criteria_sets, settings):
+    settings.NTM_LOAD_PROVINCES = []
+    settings.NTM_PROVINCE_REFS = ""
+    out = io.StringIO()
+    call_command("setup_demo", "--scale", "national", "--provinces", "12", stdout=out)
+    assert "NTM_PROVINCE_REFS trống" in out.getvalue()
+    assert IndicatorValue.objects.filter(period__code="2024").exists()
+    assert not Period.objects.filter(code="2021").exists()  # the province demo's periods are not made

@@ -60,6 +60,10 @@ class Command(BaseCommand):
                 f"{national['recognitions']} quyết định công nhận.")
         if no_demo:
             return
+        if not settings.NTM_PROVINCE_REFS.strip():
+            # A national deployment has no province of its own to tell the province demo's story.
+            self.stdout.write("NTM_PROVINCE_REFS trống (triển khai cả nước): không tạo dữ liệu minh họa của tỉnh.")
+            return
         ensure_demo_plan()
 
         def progress(done, total):
