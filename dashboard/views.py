@@ -92,7 +92,7 @@ def _province_context(request) -> dict:
             plan_items.append((row.level_name, row.actual or 0, "bar"))
             plan_targets[row.level_name] = row.target
     context["plan_chart"] = charts.vertical_bars(
-        plan_items, title=_("Recognised communes against the phase plan"), width=320, height=200,
+        plan_items, title=_("Recognised communes against the phase plan"), width=640, height=200,
         targets=plan_targets,
     )
     context["plan_this_year"] = [row for row in board.plan if row.year == period.start.year]
