@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 
 from assessments import recognitions, services
-from assessments.catalog import family_on
+from assessments.catalog import base_set, family_on
 from assessments.demo import AS_OF, DEMO_SOURCE, PERIOD_NAMES, _criterion_values, _weighted_sample
 from assessments.demo_2026 import GROUP_DECISION_DATE, GROUPS_FROM, illustrative_facts
 from assessments.groups import confirm_group
@@ -190,15 +190,14 @@ def _recognise(period: Period, provinces: list[Unit], rules, levels_family: str,
     that have none yet, from their evaluation of the period (the engine's statuses), one province
     per transaction. Levels are those of the 2021-2025 family. Returns the decisions recorded."""
     specs = {spec.level.rank: spec for spec in current_catalog(levels_family).values()}
-    base = current_catalog(family_on(period.as_of))
-    base_code = min(base, key=lambda code: base[code].level.rank)
+    base = base_set(family_on(period.as_of))
     recorded = 0
     number = 5000
     for province in provinces:
         units = {u.pk: u for u in programme_communes(period.as_of, province).order_by("code")}
         if not units or Recognition.objects.filter(unit_id__in=list(units)).exists():
             continue
-        rows = (Evaluation.objects.filter(period=period, unit_id__in=list(units), criteria_set__code=base_code)
+        rows = (Evaluation.objects.filter(period=period, unit_id__in=list(units), criteria_set=base)
                 .order_by("unit__code").values_list("unit_id", "level_rank", "criteria_unmet", "criteria_missing"))
         decisions = []
         for unit_id, rank, unmet, missing in rows:
