@@ -100,3 +100,9 @@ def test_the_helping_and_visit_forms_pick_communes_by_name(world, client):
     assert not HelpingAssignment.objects.exists()
     response = client.post("/ke-hoach/giup-do/", {"kind": "member", "m-commune": "", "m-name": "Ông A"})
     assert response.status_code == 400 and not SupportTeamMember.objects.exists()
+    # A formula, a control character or a huge number is just not in the list.
+    for hostile in ("=HYPERLINK(\"http://x\")", f"{c0.ref}\x00", "9" * 400):
+        response = client.post("/ke-hoach/giup-do/", {"kind": "member", "m-commune": hostile, "m-name": "Ông A"})
+        assert response.status_code == 400
+        assert "Xã này không có trong danh sách" in response.content.decode()
+    assert not SupportTeamMember.objects.exists()
